@@ -1,0 +1,3 @@
+from drvls.cli.main import main
+
+raise SystemExit(main())

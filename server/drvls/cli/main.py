@@ -1,0 +1,83 @@
+"""Entry point: builds the argument parser from the command modules and maps failures to exit codes.
+
+Exit status: 0 clean, 1 problems found (per command), 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from drvls import __version__
+from drvls.cli.errors import UsageError
+from drvls.core.config import ConfigError
+
+COMMAND_MODULES = (
+    "drvls.cli.check_command",
+    "drvls.cli.serve_command",
+    "drvls.cli.rules_command",
+    "drvls.cli.drv_commands",
+    "drvls.cli.signing_commands",
+)
+
+log = logging.getLogger("drvls")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so every usage problem takes the same path."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="drvls", description="Language server and linter for seL4 Microkit system "
+                    "descriptions, CAmkES configs and .drv rule files.")
+    parser.add_argument("--version", action="version", version=f"drvls {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                            format="drvls: %(message)s", stream=sys.stderr)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help(sys.stderr)
+            return 2
+        return int(handler(args))
+    except (UsageError, ConfigError) as exc:
+        print(f"drvls: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # last resort: a one-line report, the traceback only with -v
+        log.debug("internal error", exc_info=True)
+        if "-v" in args_list or "--verbose" in args_list:
+            import traceback
+
+            traceback.print_exc()
+        print(f"drvls: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Which files a run covers: named files always, folders recursively minus ignored paths.
+
+Ignore rules follow `.gitignore` semantics (via pathspec): every `.gitignore` found from the
+walked folder down applies to its own subtree, plus `exclude` patterns from the config.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from pathspec import PathSpec
+from pathspec.pattern import Pattern
+
+from drvls.core.languages import analyzer_for
+
+Spec = PathSpec[Pattern]
+ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox"})
+
+
+def _spec(lines: Iterable[str]) -> Spec:
+    return Spec.from_lines("gitwildmatch", lines)
+
+
+def _gitignore(folder: Path) -> Spec | None:
+    try:
+        text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return _spec(text.splitlines())
+
+
+def _ignored(path: Path, is_dir: bool, rules: Sequence[tuple[Path, Spec]]) -> bool:
+    for base, spec in rules:
+        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(rel):
+            return True
+    return False
+
+
+def iter_files(paths: Sequence[Path], excludes: Sequence[str] = ()) -> Iterator[Path]:
+    """Files some analyzer handles, in a stable order; a named file is yielded even if ignored."""
+    seen: set[Path] = set()
+    for root in paths:
+        if root.is_dir():
+            base_rules = [(root, _spec(excludes))] if excludes else []
+            for found in _walk(root, base_rules):
+                if found not in seen:
+                    seen.add(found)
+                    yield found
+        elif root not in seen:
+            seen.add(root)
+            yield root
+
+
+def _walk(root: Path, inherited: list[tuple[Path, Spec]]) -> Iterator[Path]:
+    rules = list(inherited)
+    own = _gitignore(root)
+    if own is not None:
+        rules.append((root, own))
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            if entry.name in ALWAYS_SKIPPED or _ignored(path, True, rules):
+                continue
+            yield from _walk(path, rules)
+        elif not _ignored(path, False, rules) and analyzer_for(path) is not None:
+            yield path

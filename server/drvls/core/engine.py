@@ -1,0 +1,149 @@
+"""Running one analyzer on one file: size cap, decoding, crash containment, suppression.
+
+Both faces call `check_source`/`check_path`, so a file gives the same diagnostics in the
+editor and in CI.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from drvls.core import codes
+from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, Range
+from drvls.core.languages import Analysis, AnalysisContext, Analyzer, SourceFile, analyzer_for, post_checks
+from drvls.core.rules import RuleInfo, matches
+from drvls.core.text import LineIndex
+
+log = logging.getLogger(__name__)
+
+SUPPRESSION = re.compile(r"drvls:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+
+
+def make(rule: RuleInfo, message: str, range_: Range = ZERO_RANGE, **kwargs: object) -> Diagnostic:
+    """A diagnostic with the rule's code and default severity."""
+    return Diagnostic(code=rule.code, severity=rule.severity, message=message, range=range_, **kwargs)  # type: ignore[arg-type]
+
+
+def decode(data: bytes) -> tuple[str, list[Diagnostic]]:
+    """Text for analysis plus diagnostics for bytes that are not UTF-8 text."""
+    problems: list[Diagnostic] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", "replace")
+        pos = LineIndex(data[: exc.start].decode("utf-8", "replace")).end()
+        problems.append(make(codes.INVALID_UTF8,
+                             f"invalid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}); "
+                             "bad bytes are shown as U+FFFD",
+                             Range(pos, pos)))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, problems
+
+
+def first_nul(data: bytes) -> int:
+    return data.find(b"\x00")
+
+
+def read_source(path: Path, max_size: int) -> SourceFile | Diagnostic:
+    """The file's bytes, or one diagnostic when it is too large or cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            return make(codes.FILE_TOO_LARGE,
+                        f"file is {size} bytes, over the {max_size}-byte limit (max-file-size); not analysed")
+        with path.open("rb") as handle:
+            data = handle.read(max_size + 1)
+    except OSError as exc:
+        return make(codes.UNREADABLE, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > max_size:
+        return make(codes.FILE_TOO_LARGE,
+                    f"file is over the {max_size}-byte limit (max-file-size); not analysed")
+    return SourceFile(path=path, data=data, text="")
+
+
+def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | None = None) -> Analysis:
+    """Analyse one file; never raises for any input."""
+    analyzer = analyzer or (analyzer_for(source.path) if source.path else None)
+    if analyzer is None:
+        return Analysis(diagnostics=[])
+    if len(source.data) > ctx.settings.max_file_size:
+        return Analysis([make(codes.FILE_TOO_LARGE,
+                              f"file is {len(source.data)} bytes, over the {ctx.settings.max_file_size}-byte "
+                              "limit (max-file-size); not analysed")])
+    found: list[Diagnostic] = []
+    if not analyzer.binary:
+        if not source.text and source.data:
+            text, found = decode(source.data)
+            source = replace(source, text=text)
+        nul = first_nul(source.data)
+        if nul >= 0:
+            pos = LineIndex(source.data[:nul].decode("utf-8", "replace")).end()
+            return Analysis([make(codes.BINARY_CONTENT,
+                                  f"NUL byte at offset {nul}: this looks like a binary file, not text",
+                                  Range(pos, pos))])
+    try:
+        analysis = analyzer.analyze(source, ctx)
+        for check in post_checks():
+            analysis.diagnostics.extend(check(source, ctx))
+    except RecursionError:
+        analysis = Analysis([make(codes.INTERNAL_ERROR, "file is nested too deeply to analyse")])
+    except Exception as exc:  # containment: one bad file must not take down a run or the server
+        log.exception("internal error while analysing %s", source.path)
+        analysis = Analysis([make(codes.INTERNAL_ERROR,
+                                  f"internal error in the {analyzer.name} analyzer: {type(exc).__name__}: {exc}")])
+    analysis.diagnostics = finish(found + analysis.diagnostics, source, ctx)
+    return analysis
+
+
+def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisContext) -> list[Diagnostic]:
+    """Apply select/ignore and inline suppressions, drop exact duplicates, sort."""
+    select, ignore = ctx.settings.select, ctx.settings.ignore
+    suppressed = inline_suppressions(source.text) if source.text else {}
+    kept: dict[tuple[object, ...], Diagnostic] = {}
+    for diag in diagnostics:
+        if select and not matches(diag.code, select):
+            continue
+        if ignore and matches(diag.code, ignore):
+            continue
+        codes_here = suppressed.get(diag.range.start.line)
+        if codes_here is not None and (not codes_here or matches(diag.code, tuple(codes_here))):
+            continue
+        kept.setdefault((diag.code, diag.range, diag.message), diag)
+    return sorted(kept.values(), key=Diagnostic.sort_key)
+
+
+def inline_suppressions(text: str) -> dict[int, set[str]]:
+    """Lines → codes silenced there by a `drvls: ignore[CODE]` comment on the line before (or the same line).
+
+    An empty set means every code.
+    """
+    if "drvls:" not in text:
+        return {}
+    out: dict[int, set[str]] = {}
+    for number, line in enumerate(text.splitlines()):
+        match = SUPPRESSION.search(line)
+        if not match:
+            continue
+        listed = {c.strip() for c in (match.group(1) or "").split(",") if c.strip()}
+        for target in (number, number + 1):
+            current = out.get(target)
+            if current is not None and (not current or not listed):
+                out[target] = set()
+            else:
+                out[target] = (current or set()) | listed
+    return out
+
+
+def check_path(path: Path, ctx: AnalysisContext) -> Analysis:
+    """Read then analyse a file from disk (the CLI's entry point)."""
+    analyzer = analyzer_for(path)
+    if analyzer is None:
+        return Analysis(diagnostics=[])
+    loaded = read_source(path, ctx.settings.max_file_size)
+    if isinstance(loaded, Diagnostic):
+        return Analysis([loaded])
+    return check_source(loaded, ctx, analyzer)

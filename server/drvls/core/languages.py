@@ -1,0 +1,156 @@
+"""What an analyzer is, and which ones exist.
+
+A language module exposes `ANALYZER` (an object satisfying `Analyzer`) and a `codes` module
+that registers its rules. Modules are imported lazily so `drvls check x.system` does not pay
+for the CAmkES grammar or the native `.drv` decoder.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any, Protocol
+
+from drvls.core.config import Settings
+from drvls.core.diagnostics import Diagnostic
+
+ANALYZER_MODULES = (
+    "drvls.microkit.analyzer",
+    "drvls.camkes.analyzer",
+    "drvls.drv.analyzer",
+    "drvls.drv.sources_analyzer",
+)
+CODE_TABLES = (
+    "drvls.core.codes",
+    "drvls.microkit.codes",
+    "drvls.camkes.codes",
+    "drvls.drv.codes",
+    "drvls.signing.codes",
+)
+# Checks that apply to any analysed file (e.g. `--require-signatures`): modules exposing
+# `post_check(source, ctx) -> list[Diagnostic]`.
+POST_CHECK_MODULES = ("drvls.signing.post_check",)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file's bytes and its decoded text (bad UTF-8 replaced, so text is always usable)."""
+
+    path: Path | None
+    data: bytes
+    text: str
+    version: int | None = None
+    uri: str | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A tree-sitter InputEdit: byte offsets and (row, byte column) points, old and new."""
+
+    start_byte: int
+    old_end_byte: int
+    new_end_byte: int
+    start_point: tuple[int, int]
+    old_end_point: tuple[int, int]
+    new_end_point: tuple[int, int]
+
+
+class Workspace(Protocol):
+    """What an analyzer may read besides its own file: open buffers win over the disk."""
+
+    def read(self, path: Path) -> bytes | None: ...
+
+    def roots(self) -> Sequence[Path]: ...
+
+
+class DiskWorkspace:
+    """The plain file system, for the CLI."""
+
+    def __init__(self, roots: Sequence[Path] = ()) -> None:
+        self._roots = list(roots)
+
+    def read(self, path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def roots(self) -> Sequence[Path]:
+        return self._roots
+
+
+@dataclass
+class AnalysisContext:
+    settings: Settings
+    workspace: Workspace
+    previous: Analysis | None = None
+    edits: Sequence[Edit] = ()
+    # The CLI sets this so that information diagnostics meant "once per run" are emitted once.
+    session: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Analysis:
+    diagnostics: list[Diagnostic]
+    # Language-private state reused on the next edit (e.g. the tree-sitter tree).
+    state: Any = None
+    # Other files this result depends on (imports, prefill files), so editors re-check on change.
+    dependencies: frozenset[Path] = frozenset()
+
+
+class Analyzer(Protocol):
+    name: str
+    # True when the analyzer reads bytes itself (e.g. `.drv`): no text decoding diagnostics.
+    binary: bool
+
+    def handles(self, path: PurePath) -> bool: ...
+
+    def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis: ...
+
+
+_analyzers: list[Analyzer] | None = None
+
+
+def _import_optional(name: str) -> Any | None:
+    """Import a family module, or None when that family is not part of this build."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise
+
+
+def analyzers() -> list[Analyzer]:
+    global _analyzers
+    if _analyzers is None:
+        found = []
+        for module_name in ANALYZER_MODULES:
+            module = _import_optional(module_name)
+            if module is not None:
+                found.append(module.ANALYZER)
+        _analyzers = found
+    return _analyzers
+
+
+def analyzer_for(path: PurePath) -> Analyzer | None:
+    for analyzer in analyzers():
+        if analyzer.handles(path):
+            return analyzer
+    return None
+
+
+def load_code_tables() -> None:
+    for module_name in CODE_TABLES:
+        _import_optional(module_name)
+
+
+def post_checks() -> list[Any]:
+    checks = []
+    for module_name in POST_CHECK_MODULES:
+        module = _import_optional(module_name)
+        if module is not None:
+            checks.append(module.post_check)
+    return checks

@@ -1,0 +1,56 @@
+"""The catalogue of rule codes: one registration per rule, documented and stable.
+
+Each language declares its rules in its own `codes.py`; `docs/rules.md` is generated from
+this registry (`drvls rules --markdown`) and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drvls.core.diagnostics import Severity
+
+_REGISTRY: dict[str, RuleInfo] = {}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    family: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def rule(code: str, name: str, severity: Severity, summary: str, family: str) -> RuleInfo:
+    """Register a rule; a code may be registered once only, so codes stay unique."""
+    if code in _REGISTRY:
+        raise ValueError(f"rule code registered twice: {code}")
+    info = RuleInfo(code, name, severity, summary, family)
+    _REGISTRY[code] = info
+    return info
+
+
+def all_rules() -> list[RuleInfo]:
+    load_all_families()
+    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+
+
+def lookup(code: str) -> RuleInfo | None:
+    load_all_families()
+    return _REGISTRY.get(code)
+
+
+def load_all_families() -> None:
+    """Import every family's code table so the registry is complete."""
+    from drvls.core import languages
+
+    languages.load_code_tables()
+
+
+def matches(code: str, selectors: tuple[str, ...] | list[str]) -> bool:
+    """Prefix match as in ruff: `MK` selects every `MK…` code, `MK012` just that one, `ALL` everything."""
+    return any(sel == "ALL" or code.startswith(sel) for sel in selectors)

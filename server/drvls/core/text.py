@@ -1,0 +1,88 @@
+"""Positions: UTF-8 byte offsets (tree-sitter) ⇄ code-point columns (our model) ⇄ UTF-16 (LSP)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from drvls.core.diagnostics import Position, Range
+
+
+class LineIndex:
+    """Maps between byte offsets of the UTF-8 encoding and (line, code-point column) positions.
+
+    Built once per document version; lookups are O(log lines) plus the length of one line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.data = text.encode("utf-8", "surrogatepass")
+        starts = [0]
+        find = self.data.find
+        i = find(b"\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find(b"\n", i + 1)
+        self._byte_starts = starts
+        self._ascii = len(self.data) == len(text)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._byte_starts)
+
+    def line_bytes(self, line: int) -> bytes:
+        start = self._byte_starts[line]
+        end = self._byte_starts[line + 1] - 1 if line + 1 < len(self._byte_starts) else len(self.data)
+        return self.data[start:end]
+
+    def line_text(self, line: int) -> str:
+        return self.line_bytes(line).decode("utf-8", "replace").rstrip("\r")
+
+    def position(self, byte_offset: int) -> Position:
+        byte_offset = max(0, min(byte_offset, len(self.data)))
+        line = bisect_right(self._byte_starts, byte_offset) - 1
+        return self.point_position(line, byte_offset - self._byte_starts[line])
+
+    def point_position(self, row: int, byte_column: int) -> Position:
+        """A tree-sitter point (row, byte column) as a code-point position."""
+        if self._ascii or row >= len(self._byte_starts):
+            return Position(row, byte_column)
+        start = self._byte_starts[row]
+        prefix = self.data[start:start + byte_column]
+        return Position(row, len(prefix.decode("utf-8", "replace")))
+
+    def range(self, start_byte: int, end_byte: int) -> Range:
+        return Range(self.position(start_byte), self.position(end_byte))
+
+    def byte_offset(self, pos: Position) -> int:
+        """The byte offset of a code-point position (clamped to the line's end)."""
+        if pos.line >= len(self._byte_starts):
+            return len(self.data)
+        start = self._byte_starts[pos.line]
+        if self._ascii:
+            return min(start + pos.character, self._line_end(pos.line))
+        line = self.line_bytes(pos.line).decode("utf-8", "surrogatepass")
+        return start + len(line[: pos.character].encode("utf-8", "surrogatepass"))
+
+    def _line_end(self, line: int) -> int:
+        if line + 1 < len(self._byte_starts):
+            return self._byte_starts[line + 1] - 1
+        return len(self.data)
+
+    def end(self) -> Position:
+        return self.position(len(self.data))
+
+
+def utf16_column(line_text: str, character: int) -> int:
+    """Code-point column → UTF-16 code units, for LSP clients that negotiate UTF-16."""
+    prefix = line_text[:character]
+    return character + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+def from_utf16_column(line_text: str, units: int) -> int:
+    """UTF-16 code units → code-point column."""
+    count = 0
+    for i, ch in enumerate(line_text):
+        if count >= units:
+            return i
+        count += 2 if ord(ch) > 0xFFFF else 1
+    return len(line_text)

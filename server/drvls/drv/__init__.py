@@ -1,0 +1,1 @@
+"""`.drv` rule files: the rule model, Markdown rule sources, the v1/v2 binary formats."""

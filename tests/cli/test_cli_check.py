@@ -1,0 +1,172 @@
+"""The real CLI as a subprocess: exit codes, every output format, discovery, parallel runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = """<?xml version="1.0" encoding="UTF-8"?>
+<system>
+    <protection_domain name="hello" priority="100">
+        <program_image path="hello.elf" />
+    </protection_domain>
+</system>
+"""
+BAD_UTF8 = b"<system>\n  <protection_domain name=\"a\xff\" priority=\"1\">\n"
+# Two problems the Microkit tool reports: a priority over 254 and a missing program_image.
+BAD = """<?xml version="1.0" encoding="UTF-8"?>
+<system>
+    <protection_domain name="hello" priority="300">
+        <program_image path="hello.elf" />
+    </protection_domain>
+    <protection_domain name="hello" priority="1">
+        <program_image path="hello.elf" />
+    </protection_domain>
+</system>
+"""
+
+
+def drvls(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
+    return subprocess.run([sys.executable, "-m", "drvls", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_clean_file_exits_zero(tmp_path: Path) -> None:
+    write(tmp_path, "ok.system", GOOD)
+    result = drvls("check", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 file checked" in result.stdout
+
+
+def test_problems_exit_one_in_text_format(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.system", BAD)
+    result = drvls("check", str(bad))
+    assert result.returncode == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{bad}:3:")
+    assert ": error[MK" in first
+
+
+def test_json_fields_are_one_based_code_point_columns(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.system", BAD_UTF8)
+    result = drvls("check", "--format", "json", str(bad))
+    assert result.returncode == 1
+    items = json.loads(result.stdout)
+    assert items, result.stderr
+    for item in items:
+        assert {"path", "line", "column", "end_line", "end_column", "severity", "code", "message"} <= item.keys()
+        assert item["line"] >= 1 and item["column"] >= 1
+        assert item["severity"] in {"error", "warning", "information", "hint"}
+    utf8 = [i for i in items if i["code"] == "DL003"]
+    assert utf8 and (utf8[0]["line"], utf8[0]["column"]) == (2, 29)
+
+
+def test_sarif_is_2_1_0_with_rules_and_regions(tmp_path: Path) -> None:
+    write(tmp_path, "bad.system", BAD)
+    result = drvls("check", "--format", "sarif", str(tmp_path))
+    doc = json.loads(result.stdout)
+    assert doc["version"] == "2.1.0"
+    run = doc["runs"][0]
+    assert run["tool"]["driver"]["name"] == "drvls"
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert run["results"]
+    for res in run["results"]:
+        assert rule_ids[res["ruleIndex"]] == res["ruleId"]
+        assert res["level"] in {"error", "warning", "note"}
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_github_annotations_escape_properties(tmp_path: Path) -> None:
+    write(tmp_path, "a,b:c.system", BAD)
+    result = drvls("check", "--format", "github", str(tmp_path))
+    lines = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert lines and lines[0].startswith("::error file=")
+    assert "a%2Cb%3Ac.system" in lines[0]
+    assert "line=3" in lines[0]
+
+
+def test_fail_on_and_select_ignore(tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.system", BAD)
+    assert drvls("check", "--fail-on", "never", str(bad)).returncode == 0
+    result = drvls("check", "--format", "json", "--ignore", "MK", str(bad))
+    assert json.loads(result.stdout) == []
+    assert result.returncode == 0
+
+
+def test_gitignore_and_exclude_are_honoured(tmp_path: Path) -> None:
+    write(tmp_path, ".gitignore", "build/\n")
+    write(tmp_path, "build/bad.system", BAD)
+    write(tmp_path, "skip/bad.system", BAD)
+    write(tmp_path, "ok.system", GOOD)
+    result = drvls("check", "--format", "json", "--exclude", "skip/", str(tmp_path))
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout) == []
+
+
+def test_many_files_in_parallel_keep_order(tmp_path: Path) -> None:
+    names = [f"f{i:02}.system" for i in range(20)]
+    for name in names:
+        write(tmp_path, name, BAD)
+    result = drvls("check", "--format", "json", "-j", "2", str(tmp_path))
+    paths = [Path(item["path"]).name for item in json.loads(result.stdout)]
+    assert sorted(set(paths)) == names
+    assert paths == sorted(paths)
+
+
+@pytest.mark.parametrize("args", [["check", "--format", "xml", "."], ["check", "does-not-exist"], ["nope"]])
+def test_usage_errors_exit_two_without_traceback(args: list[str], tmp_path: Path) -> None:
+    result = drvls(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("drvls: error:")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02garbage\xff" * 100, b"<system>" * 10000,
+                                     b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a '&a;&a;'>]><system>&a;</system>"])
+def test_bad_input_never_crashes(content: bytes, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.system", content)
+    result = drvls("check", "--format", "json", str(bad))
+    assert result.returncode in (0, 1)
+    assert "Traceback" not in result.stderr
+    for item in json.loads(result.stdout):
+        assert item["line"] >= 1
+    if content:
+        assert json.loads(result.stdout), "malformed input must get a diagnostic"
+
+
+def test_file_over_the_size_cap_gets_one_diagnostic(tmp_path: Path) -> None:
+    big = tmp_path / "big.system"
+    with big.open("wb") as handle:
+        handle.truncate(40 * 1024 * 1024)
+    result = drvls("check", "--format", "json", str(big))
+    items = json.loads(result.stdout)
+    assert [i["code"] for i in items] == ["DL001"]
+    small = drvls("check", "--format", "json", "--max-file-size", "10", str(write(tmp_path, "s.system", GOOD)))
+    assert [i["code"] for i in json.loads(small.stdout)] == ["DL001"]
+
+
+def test_output_file_is_written_atomically(tmp_path: Path) -> None:
+    write(tmp_path, "bad.system", BAD)
+    out = tmp_path / "report.json"
+    result = drvls("check", "--format", "json", "-o", str(out), str(tmp_path / "bad.system"))
+    assert result.returncode == 1
+    assert json.loads(out.read_text())
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
