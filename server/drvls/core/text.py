@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
+from operator import add
 
 from drvls.core.diagnostics import Position, Range
 
@@ -16,13 +18,9 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
-        starts = [0]
-        find = self.data.find
-        i = find(b"\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find(b"\n", i + 1)
-        self._byte_starts = starts
+        # Line starts from C-level split/accumulate: a per-keystroke cost on 10,000-line files.
+        ends = list(accumulate(map(len, self.data.split(b"\n"))))
+        self._byte_starts: list[int] = [0, *map(add, ends[:-1], range(1, len(ends)))]
         self._ascii = len(self.data) == len(text)
 
     @property

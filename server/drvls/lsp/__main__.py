@@ -1,0 +1,5 @@
+import sys
+
+from drvls.lsp import main
+
+raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,89 @@
+"""Running the core engine for the server, on worker threads, from immutable snapshots.
+
+Everything here is free of event-loop state: it takes a snapshot, settings and a workspace
+view and returns an `Outcome` (the analysis plus its diagnostics already in LSP form).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsprotocol import types
+
+from drvls.core.config import Settings
+from drvls.core.diagnostics import Diagnostic
+from drvls.core.engine import check_source, decode, read_source
+from drvls.core.languages import Analysis, AnalysisContext, SourceFile, analyzer_for
+from drvls.lsp import convert
+from drvls.lsp.documents import BufferWorkspace, Snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One analysis of one document version, ready to send."""
+
+    version: int | None
+    generation: int
+    analysis: Analysis
+    diagnostics: list[types.Diagnostic]
+    result_id: str = ""
+    dependencies: frozenset[Path] = field(default_factory=frozenset)
+
+
+def analyse_snapshot(
+    snap: Snapshot,
+    settings: Settings,
+    workspace: BufferWorkspace,
+    encoding: str,
+    docs_url: str | None,
+) -> Outcome:
+    """Analyse an open buffer's text (incrementally when the snapshot carries a previous analysis)."""
+    source = SourceFile(path=snap.path, data=snap.text.encode("utf-8", "surrogatepass"), text=snap.text,
+                        version=snap.version, uri=snap.uri)
+    ctx = AnalysisContext(settings=settings, workspace=workspace, previous=snap.previous, edits=snap.edits)
+    analysis = check_source(source, ctx)
+    items = _to_lsp(analysis.diagnostics, snap.uri, snap.path, snap.text, encoding, workspace, docs_url)
+    return Outcome(snap.version, snap.generation, analysis, items, dependencies=analysis.dependencies)
+
+
+def analyse_file(
+    path: Path,
+    uri: str,
+    settings: Settings,
+    workspace: BufferWorkspace,
+    encoding: str,
+    docs_url: str | None,
+) -> Outcome:
+    """Analyse a file that is not open, from disk (workspace diagnostics)."""
+    ctx = AnalysisContext(settings=settings, workspace=workspace)
+    analyzer = analyzer_for(path)
+    if analyzer is None:
+        return Outcome(None, 0, Analysis([]), [])
+    loaded = read_source(path, settings.max_file_size)
+    if isinstance(loaded, Diagnostic):
+        analysis, text = Analysis([loaded]), ""
+    else:
+        text = "" if analyzer.binary else decode(loaded.data)[0]
+        analysis = check_source(loaded, ctx, analyzer)
+    items = _to_lsp(analysis.diagnostics, uri, path, text, encoding, workspace, docs_url)
+    return Outcome(None, 0, analysis, items, dependencies=analysis.dependencies)
+
+
+def _to_lsp(
+    items: list[Diagnostic],
+    uri: str,
+    path: Path | None,
+    text: str,
+    encoding: str,
+    workspace: BufferWorkspace,
+    docs_url: str | None,
+) -> list[types.Diagnostic]:
+    try:
+        return convert.diagnostics(items, uri, path, text, encoding, workspace.read_text, docs_url)
+    except Exception:  # a conversion bug must not lose the whole document's diagnostics silently
+        log.exception("cannot convert diagnostics of %s", uri)
+        return []

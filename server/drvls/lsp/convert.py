@@ -1,0 +1,139 @@
+"""Core diagnostics → lsprotocol, and columns between code points and the negotiated encoding.
+
+The core counts columns in code points; LSP clients count in UTF-16 units unless they
+negotiated UTF-8 or UTF-32, so every range crossing the boundary goes through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from drvls.core import diagnostics as core
+from drvls.core.text import LineIndex, from_utf16_column, utf16_column
+
+UTF8 = "utf-8"
+UTF16 = "utf-16"
+UTF32 = "utf-32"
+
+# Reads another file's text (for related locations in other files); None when unreadable.
+TextReader = Callable[[Path], "str | None"]
+
+
+def to_client_column(line_text: str, character: int, encoding: str) -> int:
+    """A code-point column as the client counts it."""
+    if encoding == UTF32 or line_text.isascii():
+        return character
+    if encoding == UTF8:
+        return len(line_text[:character].encode("utf-8", "surrogatepass"))
+    return utf16_column(line_text, character)
+
+
+def from_client_column(line_text: str, units: int, encoding: str) -> int:
+    """A client column (in its encoding) as a code-point column, clamped to the line."""
+    if encoding == UTF32 or line_text.isascii():
+        return max(0, min(units, len(line_text)))
+    if encoding == UTF8:
+        data = line_text.encode("utf-8", "surrogatepass")
+        return len(data[: max(0, units)].decode("utf-8", "ignore"))
+    return from_utf16_column(line_text, max(0, units))
+
+
+class PositionMapper:
+    """Converts core positions of one text to client positions (and back)."""
+
+    def __init__(self, text: str, encoding: str) -> None:
+        self.index = LineIndex(text)
+        self.encoding = encoding
+
+    def _line(self, line: int) -> str:
+        if line >= self.index.line_count:
+            return ""
+        return self.index.line_bytes(line).decode("utf-8", "surrogatepass")
+
+    def position(self, pos: core.Position) -> types.Position:
+        return types.Position(line=pos.line,
+                              character=to_client_column(self._line(pos.line), pos.character, self.encoding))
+
+    def range(self, rng: core.Range) -> types.Range:
+        return types.Range(start=self.position(rng.start), end=self.position(rng.end))
+
+    def core_position(self, pos: types.Position) -> core.Position:
+        """A client position as a code-point position; past the line's end means its end (before any `\r`)."""
+        line = self._line(pos.line)
+        if line.endswith("\r"):
+            line = line[:-1]
+        return core.Position(pos.line, from_client_column(line, pos.character, self.encoding))
+
+
+def severity(value: core.Severity) -> types.DiagnosticSeverity:
+    """Core severities grow with seriousness; LSP's count down from Error = 1."""
+    return types.DiagnosticSeverity(5 - int(value))
+
+
+def code_description(code: str, docs_url: str | None) -> types.CodeDescription | None:
+    """A link to the rule's documentation, from the `docs_url` template (`{code}` is replaced)."""
+    if not docs_url:
+        return None
+    return types.CodeDescription(href=docs_url.replace("{code}", code).replace("{code_lower}", code.lower()))
+
+
+def related_information(
+    related: tuple[core.RelatedLocation, ...],
+    uri: str,
+    path: Path | None,
+    mapper: PositionMapper,
+    read_text: TextReader,
+) -> list[types.DiagnosticRelatedInformation] | None:
+    if not related:
+        return None
+    out: list[types.DiagnosticRelatedInformation] = []
+    for item in related:
+        target_uri, target_mapper = uri, mapper
+        if item.path is not None and (path is None or Path(item.path) != path):
+            other = Path(item.path)
+            target_uri = from_fs_path(str(other)) or uri
+            text = read_text(other)
+            target_mapper = PositionMapper(text if text is not None else "", mapper.encoding)
+        out.append(types.DiagnosticRelatedInformation(
+            location=types.Location(uri=target_uri, range=target_mapper.range(item.range)),
+            message=item.message,
+        ))
+    return out
+
+
+def diagnostic(
+    diag: core.Diagnostic,
+    uri: str,
+    path: Path | None,
+    mapper: PositionMapper,
+    read_text: TextReader,
+    docs_url: str | None = None,
+) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=mapper.range(diag.range),
+        message=diag.message,
+        severity=severity(diag.severity),
+        code=diag.code,
+        code_description=code_description(diag.code, docs_url),
+        source=diag.source,
+        related_information=related_information(diag.related, uri, path, mapper, read_text),
+        data=dict(diag.data) if diag.data else None,
+    )
+
+
+def diagnostics(
+    items: list[core.Diagnostic],
+    uri: str,
+    path: Path | None,
+    text: str,
+    encoding: str,
+    read_text: TextReader,
+    docs_url: str | None = None,
+) -> list[types.Diagnostic]:
+    """All diagnostics of one analysed text (the text they were computed on, not a newer one)."""
+    mapper = PositionMapper(text, encoding)
+    return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]

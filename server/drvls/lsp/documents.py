@@ -1,0 +1,228 @@
+"""Open documents: their text, version, last analysis and the edits made since it.
+
+The server keeps its own copy of each buffer (instead of pygls' workspace) because it needs
+the text *before* each incremental change to express the change as a tree-sitter edit
+(byte offsets and (row, byte column) points), which lets analyzers reparse incrementally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from drvls.core.languages import Analysis, Edit
+from drvls.lsp.convert import PositionMapper
+
+if TYPE_CHECKING:
+    from drvls.lsp.checking import Outcome
+
+
+def normalise_path(path: Path | str) -> Path:
+    """An absolute, lexically normalised path, so dependency paths compare equal to buffer paths."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
+def uri_to_path(uri: str) -> Path | None:
+    fs_path = to_fs_path(uri)
+    return normalise_path(fs_path) if fs_path else None
+
+
+def _point_after(start: tuple[int, int], inserted: bytes) -> tuple[int, int]:
+    """The tree-sitter point reached after inserting `inserted` at `start`."""
+    newlines = inserted.count(b"\n")
+    if newlines == 0:
+        return (start[0], start[1] + len(inserted))
+    return (start[0] + newlines, len(inserted) - inserted.rfind(b"\n") - 1)
+
+
+def _byte_point(data: bytes, offset: int) -> tuple[int, int]:
+    """The tree-sitter point (row, byte column) of a byte offset."""
+    return (data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1))
+
+
+def apply_change(
+    text: str, change: types.TextDocumentContentChangeEvent, encoding: str
+) -> tuple[str, Edit]:
+    """One content change applied to `text`, and the same change as a tree-sitter edit."""
+    data = text.encode("utf-8", "surrogatepass")
+    if isinstance(change, types.TextDocumentContentChangePartial):
+        mapper = PositionMapper(text, encoding)
+        start = mapper.index.byte_offset(mapper.core_position(change.range.start))
+        end = max(start, mapper.index.byte_offset(mapper.core_position(change.range.end)))
+    else:
+        start, end = 0, len(data)
+    inserted = change.text.encode("utf-8", "surrogatepass")
+    new_data = data[:start] + inserted + data[end:]
+    start_point = _byte_point(data, start)
+    edit = Edit(
+        start_byte=start,
+        old_end_byte=end,
+        new_end_byte=start + len(inserted),
+        start_point=start_point,
+        old_end_point=_byte_point(data, end),
+        new_end_point=_point_after(start_point, inserted),
+    )
+    return new_data.decode("utf-8", "surrogatepass"), edit
+
+
+@dataclass
+class Snapshot:
+    """What one analysis run sees: immutable copies taken on the event loop."""
+
+    uri: str
+    path: Path | None
+    text: str
+    version: int
+    generation: int
+    previous: Analysis | None
+    edits: tuple[Edit, ...]
+
+
+@dataclass
+class DocumentState:
+    uri: str
+    path: Path | None
+    text: str
+    version: int
+    language_id: str = ""
+    # The last analysis and the edits that turn its text into `text` (for incremental reparsing).
+    analysis: Analysis | None = None
+    analysed_text: str = ""
+    analysed_version: int | None = None
+    pending_edits: list[Edit] = field(default_factory=list)
+    # Bumped when settings or dependencies change, so results computed before are dropped.
+    generation: int = 0
+    result_id: str | None = None
+    outcome: Outcome | None = None
+    published_result_id: str | None = None
+    # Event-loop time of the last edit, for debouncing pulls.
+    changed_at: float | None = None
+    timer: asyncio.TimerHandle | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def change(self, version: int, changes: Sequence[types.TextDocumentContentChangeEvent], encoding: str) -> None:
+        for change in changes:
+            self.text, edit = apply_change(self.text, change, encoding)
+            self.pending_edits.append(edit)
+        self.version = version
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.uri, self.path, self.text, self.version, self.generation,
+                        self.analysis, tuple(self.pending_edits))
+
+    def record(self, snap: Snapshot, analysis: Analysis, result_id: str) -> bool:
+        """Keep a finished analysis as the base for the next one; False if it was invalidated meanwhile."""
+        if snap.generation != self.generation:
+            return False
+        self.analysis = analysis
+        self.analysed_text = snap.text
+        self.analysed_version = snap.version
+        del self.pending_edits[: len(snap.edits)]
+        self.result_id = result_id
+        return True
+
+    def is_current(self) -> bool:
+        return self.analysis is not None and self.analysed_version == self.version and not self.pending_edits
+
+    def invalidate(self) -> None:
+        """Forget the last analysis (settings or a dependency changed): the next run starts afresh."""
+        self.generation += 1
+        self.analysis = None
+        self.analysed_version = None
+        self.pending_edits.clear()
+        self.result_id = None
+        self.outcome = None
+
+    def cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+class DocumentStore:
+    """Open documents by URI; readable from worker threads (buffers are replaced, never mutated)."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, DocumentState] = {}
+        self._by_path: dict[Path, str] = {}
+        self._lock = threading.Lock()
+
+    def open(self, item: types.TextDocumentItem) -> DocumentState:
+        path = uri_to_path(item.uri)
+        doc = DocumentState(uri=item.uri, path=path, text=item.text, version=item.version,
+                            language_id=item.language_id)
+        with self._lock:
+            old = self._docs.get(item.uri)
+            if old is not None:
+                old.cancel_timer()
+            self._docs[item.uri] = doc
+            if path is not None:
+                self._by_path[path] = item.uri
+        return doc
+
+    def close(self, uri: str) -> DocumentState | None:
+        with self._lock:
+            doc = self._docs.pop(uri, None)
+            if doc is not None and doc.path is not None and self._by_path.get(doc.path) == uri:
+                del self._by_path[doc.path]
+        if doc is not None:
+            doc.cancel_timer()
+        return doc
+
+    def get(self, uri: str) -> DocumentState | None:
+        return self._docs.get(uri)
+
+    def by_path(self, path: Path) -> DocumentState | None:
+        uri = self._by_path.get(normalise_path(path))
+        return self._docs.get(uri) if uri is not None else None
+
+    def all(self) -> list[DocumentState]:
+        with self._lock:
+            return list(self._docs.values())
+
+    def dependents(self, paths: Iterable[Path]) -> list[DocumentState]:
+        """Open documents whose last analysis read one of `paths`."""
+        wanted = {normalise_path(p) for p in paths}
+        out = []
+        for doc in self.all():
+            if doc.analysis is None:
+                continue
+            deps = {normalise_path(p) for p in doc.analysis.dependencies}
+            if deps & wanted and doc.path not in wanted:
+                out.append(doc)
+        return out
+
+
+class BufferWorkspace:
+    """The `Workspace` analyzers read through: open buffers win over the disk."""
+
+    def __init__(self, documents: DocumentStore, roots: Sequence[Path] = ()) -> None:
+        self._documents = documents
+        self._roots = list(roots)
+
+    def set_roots(self, roots: Sequence[Path]) -> None:
+        self._roots = list(roots)
+
+    def read(self, path: Path) -> bytes | None:
+        doc = self._documents.by_path(path)
+        if doc is not None:
+            return doc.text.encode("utf-8", "surrogatepass")
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def read_text(self, path: Path) -> str | None:
+        data = self.read(path)
+        return data.decode("utf-8", "replace") if data is not None else None
+
+    def roots(self) -> Sequence[Path]:
+        return self._roots

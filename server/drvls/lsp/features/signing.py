@@ -1,0 +1,174 @@
+"""Signature state in the editor: a code lens on the first line, and a command to sign the file.
+
+The lens says who signed the file and whether the signature is valid, edited since signing, or
+from an untrusted key; unsigned files get a "sign" lens when a key is configured. The
+diagnostic for edited files comes from the core's signing post-check on the buffer's text.
+`drvls.signCurrentFile` signs the file on disk with the key named by the `signing.key` setting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from drvls.core.config import Settings
+from drvls.lsp.documents import uri_to_path
+from drvls.signing import detached, drv_embedded
+from drvls.signing.evidence import SigningError, Status
+from drvls.signing.keys import KeyFileError, load_private_key
+from drvls.signing.sign import Signed, sign_path
+from drvls.signing.trust import load_store, sources_from_settings
+from drvls.signing.verify import Verdict, verify_bytes
+
+if TYPE_CHECKING:
+    from drvls.lsp.server import DrvlsServer
+
+log = logging.getLogger(__name__)
+
+SIGN_COMMAND = "drvls.signCurrentFile"
+FIRST_LINE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+
+
+class SignCommandError(Exception):
+    """Why the sign command could not run; shown to the user, contains no key material."""
+
+
+def lens_title(verdict: Verdict) -> str | None:
+    """The code lens text for a verdict; None when the file is unsigned (a sign lens may be offered)."""
+    key = f"key {verdict.key_id}" if verdict.key_id else "an unknown key"
+    status = verdict.status
+    if status is Status.VALID and verdict.trusted_by is not None:
+        return f"✓ signed by {key}: valid, {verdict.trusted_by.describe()}"
+    if status is Status.UNTRUSTED:
+        return f"⚠ signed by {key}: untrusted key"
+    if status is Status.STALE:
+        return f"✗ signed by {key}: edited since signing"
+    if status is Status.LEGACY:
+        return "✗ insecure legacy signature (upstream .drv.sig)"
+    if status is Status.INVALID:
+        return f"✗ signature invalid: {verdict.reason}"
+    return None
+
+
+def current_bytes(server: DrvlsServer, uri: str, path: Path) -> bytes | None:
+    """The open buffer's bytes for text files; `.drv` files are binary, so always read from disk."""
+    doc = server.documents.get(uri)
+    if doc is not None and path.suffix != ".drv":
+        return doc.text.encode("utf-8", "surrogatepass")
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def has_signature(path: Path, data: bytes) -> bool:
+    if drv_embedded.applies(path, data) and drv_embedded.has_signature(data):
+        return True
+    return detached.signature_path(path).exists()
+
+
+def verdict_for(server: DrvlsServer, uri: str) -> tuple[Verdict | None, Settings | None]:
+    path = uri_to_path(uri)
+    if path is None:
+        return None, None
+    settings = server.settings.for_file(path)
+    data = current_bytes(server, uri, path)
+    if data is None or not has_signature(path, data):
+        return None, settings
+    store = load_store(sources_from_settings(settings))
+    return verify_bytes(path, data, store), settings
+
+
+def code_lenses(server: DrvlsServer, uri: str) -> list[types.CodeLens]:
+    verdict, settings = verdict_for(server, uri)
+    if verdict is not None:
+        title = lens_title(verdict)
+        if title is not None:
+            return [types.CodeLens(range=FIRST_LINE, command=types.Command(title=title, command=""))]
+    if settings is not None and settings.section("signing").get("key"):
+        return [types.CodeLens(range=FIRST_LINE, command=types.Command(
+            title="Sign this file with drvls", command=SIGN_COMMAND, arguments=[uri]))]
+    return []
+
+
+def key_path(settings: Settings) -> Path:
+    raw = settings.section("signing").get("key")
+    if not isinstance(raw, str) or not raw:
+        raise SignCommandError("no signing key configured: set `signing.key` to your private key file")
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        raise SignCommandError("`signing.key` must be an absolute path (or start with ~)")
+    return path
+
+
+def uri_argument(args: tuple[Any, ...]) -> str:
+    """The document URI from the command's arguments: a string, or an object with `uri`."""
+    for arg in args:
+        if isinstance(arg, str):
+            return arg
+        if isinstance(arg, dict) and isinstance(arg.get("uri"), str):
+            return str(arg["uri"])
+    raise SignCommandError(f"{SIGN_COMMAND} needs the document URI as its argument")
+
+
+def sign_document(server: DrvlsServer, uri: str) -> Signed:
+    """Sign the saved file behind `uri`; refuses when the buffer has unsaved changes."""
+    path = uri_to_path(uri)
+    if path is None or not path.is_file():
+        raise SignCommandError("only a saved file can be signed")
+    doc = server.documents.get(uri)
+    if doc is not None and path.suffix != ".drv":
+        try:
+            on_disk = path.read_bytes()
+        except OSError as exc:
+            raise SignCommandError(f"cannot read {path.name}: {exc.strerror}") from None
+        if on_disk != doc.text.encode("utf-8", "surrogatepass"):
+            raise SignCommandError(f"{path.name} has unsaved changes; save it before signing")
+    settings = server.settings.for_file(path)
+    try:
+        key = load_private_key(key_path(settings))
+        return sign_path(path, key)
+    except (KeyFileError, SigningError) as exc:
+        raise SignCommandError(str(exc)) from None
+
+
+def refresh(server: DrvlsServer, uri: str) -> None:
+    """Re-check the document (its signature state changed) and ask for new code lenses."""
+    doc = server.documents.get(uri)
+    if doc is not None:
+        server.recheck([doc])
+    caps = server.client_capabilities
+    workspace = caps.workspace if caps is not None else None
+    lens = workspace.code_lens if workspace is not None else None
+    if lens is not None and lens.refresh_support:
+        server.workspace_code_lens_refresh(None)
+
+
+def register(server: DrvlsServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
+        try:
+            return code_lenses(server, params.text_document.uri)
+        except Exception:
+            log.exception("signature code lens failed")
+            return []
+
+    @server.command(SIGN_COMMAND)
+    async def sign_current_file(*args: Any) -> dict[str, str]:
+        try:
+            uri = uri_argument(args)
+            loop = asyncio.get_running_loop()
+            signed = await loop.run_in_executor(server.thread_pool, sign_document, server, uri)
+        except SignCommandError as exc:
+            server.window_show_message(types.ShowMessageParams(type=types.MessageType.Error,
+                                                               message=f"drvls: {exc}"))
+            raise
+        refresh(server, uri)
+        where = "embedded" if signed.written == signed.path else signed.written.name
+        server.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Info, message=f"drvls: signed {signed.path.name} with key {signed.key_id}"))
+        return {"key_id": signed.key_id, "kind": signed.kind.value, "written": where}

@@ -1,0 +1,42 @@
+"""Signing one file: embedded for `.drv` v2, a detached `FILE.sig` for anything else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from drvls.signing import detached, drv_embedded
+from drvls.signing.evidence import Kind, SigningError
+from drvls.signing.keys import PrivateKey
+
+HEADER_PEEK = 8
+
+
+@dataclass(frozen=True)
+class Signed:
+    path: Path
+    kind: Kind
+    written: Path  # the file that was rewritten or created
+    key_id: str
+
+
+def _peek(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEADER_PEEK)
+    except IsADirectoryError:
+        raise SigningError(f"{path} is a folder; name the files to sign") from None
+    except OSError as exc:
+        raise SigningError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+
+
+def sign_path(path: Path, key: PrivateKey) -> Signed:
+    """Sign `path` with `key`; `.drv` v2 files are rewritten in place (atomically, same mode)."""
+    embedded = drv_embedded.applies(path, _peek(path))
+    try:
+        if embedded:
+            drv_embedded.sign_file(path, key)
+            return Signed(path, Kind.EMBEDDED, path, key.key_id)
+        return Signed(path, Kind.DETACHED, detached.sign_file(path, key), key.key_id)
+    except OSError as exc:
+        raise SigningError(f"cannot sign {path}: {exc.strerror or type(exc).__name__}") from None
