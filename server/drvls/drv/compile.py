@@ -1,0 +1,115 @@
+"""`drvls compile SRC... -o OUT`: rule sources → one rule set → a `.drv` v2 file.
+
+Identical inputs give identical bytes. The output is written to a temp file next to it and
+renamed, so a failed compile never leaves a partial file, and it may not be one of the inputs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drvls.core.atomic import atomic_write_bytes
+from drvls.core.diagnostics import Diagnostic, Severity
+from drvls.drv.model import RuleSet
+from drvls.drv.sources import format_for, parse_source
+
+DRV_MAGIC = b"DRV\x00"
+
+
+class InputError(Exception):
+    """An input that cannot be compiled (unreadable, not text, rule-source errors): exit status 1."""
+
+
+class OutputError(Exception):
+    """An output that may not be written (it is an input, or a folder): a usage problem."""
+
+
+@dataclass
+class Loaded:
+    ruleset: RuleSet
+    # Problems per input label, errors and warnings alike, for the caller to print.
+    problems: list[tuple[str, Diagnostic]] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity >= Severity.ERROR for _label, d in self.problems)
+
+
+def label_for(path: Path, cwd: Path) -> str:
+    """The name recorded in the rules: as given (normalised, `/`-separated), relative to `cwd` if absolute."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(cwd).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return Path(os.path.normpath(path)).as_posix()
+
+
+def read_text(path: Path) -> str:
+    """A source's text; binary files, `.drv` files and bad UTF-8 are input errors, with a plain reason."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if data.startswith(DRV_MAGIC):
+        raise InputError(f"{path}: this is a compiled .drv file, not a rule source "
+                         "(run `drvls decompile` on it first)")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"{path}: NUL byte at offset {nul}: this looks like a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 at byte {exc.start}") from None
+
+
+def load_sources(paths: Sequence[Path], cwd: Path | None = None) -> Loaded:
+    """Parse every source in the order given into one rule set."""
+    cwd = cwd or Path.cwd()
+    loaded = Loaded(RuleSet())
+    for path in paths:
+        text = read_text(path)
+        label = label_for(path, cwd)
+        parsed = parse_source(text, label, format_for(path, text))
+        loaded.ruleset.rules.extend(parsed.rules)
+        loaded.ruleset.sources.extend(parsed.sources)
+        loaded.problems.extend((label, d) for d in parsed.problems)
+    return loaded
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def check_output(output: Path, inputs: Sequence[Path]) -> None:
+    """Refuse to write over an input or onto a folder."""
+    if output.is_dir():
+        raise OutputError(f"{output} is a folder; name the output file")
+    for path in inputs:
+        if same_file(output, path) or output.absolute() == path.absolute():
+            raise OutputError(f"refusing to write over the input {path}; choose another output file")
+
+
+def compile_sources(paths: Sequence[Path], output: Path, cwd: Path | None = None) -> Loaded:
+    """Compile and write; raises InputError / OutputError, and writes nothing when a source has errors."""
+    from drvls.drv.encoder import EncodeError, encode
+
+    check_output(output, paths)
+    loaded = load_sources(paths, cwd)
+    if loaded.has_errors:
+        return loaded
+    try:
+        data = encode(loaded.ruleset)
+    except EncodeError as exc:
+        raise InputError(f"cannot encode these rules: {exc}") from None
+    try:
+        atomic_write_bytes(output, data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return loaded

@@ -1,0 +1,27 @@
+"""The analyzer for rule-source files (`.cursorrules`, `CLAUDE.md`, …): parse, then lint with exact ranges."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from drvls.core.languages import Analysis, AnalysisContext, SourceFile
+from drvls.drv.lint import lint_parsed
+from drvls.drv.sources import format_by_name, format_for, parse_source
+
+
+class RuleSourceAnalyzer:
+    name = "rules"
+    binary = False
+
+    def handles(self, path: PurePath) -> bool:
+        return format_by_name(path) is not None
+
+    def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
+        path = source.path or PurePath("rules.md")
+        parsed = parse_source(source.text, path.name, format_for(path, source.text))
+        diagnostics = list(parsed.problems)
+        diagnostics.extend(lint_parsed(parsed, str(source.path) if source.path else None))
+        return Analysis(diagnostics=diagnostics, state=parsed)
+
+
+ANALYZER = RuleSourceAnalyzer()

@@ -1,0 +1,79 @@
+"""Helpers for the rule-source tests: corpus location, the CLI as a subprocess, random rule sets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from drvls.drv.model import (
+    Category,
+    Context,
+    Persona,
+    Raw,
+    Rule,
+    RuleSet,
+    SourceRef,
+    Standard,
+    Workflow,
+    WorkflowStep,
+)
+from hypothesis import strategies as st
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = REPO.parent / "shared" / "corpus" / "drv" / "sources"
+
+
+def require_sources() -> Path:
+    """../shared/corpus/drv/sources, or skip (fail when CI=true) if the corpus is absent."""
+    if not SOURCES.is_dir():
+        message = "corpus folder ../shared/corpus/drv/sources is not present beside the repository"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return SOURCES
+
+
+def native_reader_or_skip() -> None:
+    """The `.drv` reader needs the C extension; skip (fail under CI) when it is not built."""
+    from drvls.drv.reader import native_available
+
+    if not native_available():
+        message = "the native .drv decoder (drvls._drvnative) is not built; run `pip install -e .`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def drvls(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run `python -m drvls ARGS` in `cwd` with this checkout's server package on the path."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
+    return subprocess.run([sys.executable, "-m", "drvls", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+# -- random rule sets (any Unicode text except lone surrogates, which UTF-8 cannot hold) --------
+
+texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+tricky = st.sampled_from(["", " ", "\n", "a\r\nb", "\"quoted\"", "- item", "# head", "<!-- drv: raw lines=1 -->",
+                          "-->", "```", "x\n\n", "\u2028", "\t tab", "pattern: x", "## Persona: y"])
+strings = st.one_of(texts, tricky)
+optional = st.one_of(st.none(), strings)
+sources = st.builds(SourceRef, st.one_of(st.none(), strings),
+                    st.one_of(st.none(), st.integers(min_value=1, max_value=2**32 - 1)))
+lists = st.lists(strings, max_size=4)
+
+personas = st.builds(Persona, name=strings, role=strings, identity=optional, style=optional, traits=lists,
+                     principles=lists, source=sources)
+standards = st.builds(Standard, category=st.sampled_from(list(Category)),
+                      priority=st.integers(min_value=0, max_value=255), description=strings, pattern=optional,
+                      source=sources)
+contexts = st.builds(Context, includes=lists, excludes=lists, focus=lists,
+                     dependencies=st.lists(st.tuples(strings, strings), max_size=3), source=sources)
+steps = st.builds(WorkflowStep, name=strings, description=strings, condition=optional, actions=lists)
+workflows = st.builds(Workflow, name=strings, steps=st.lists(steps, max_size=3), source=sources)
+raws = st.builds(Raw, content=strings, source=sources)
+rules: st.SearchStrategy[Rule] = st.one_of(personas, standards, contexts, workflows, raws)
+rulesets = st.builds(RuleSet, rules=st.lists(rules, max_size=8), sources=st.lists(strings, max_size=3))
