@@ -1,0 +1,192 @@
+"""Benchmark: `drvls check` on the CAmkES corpus, each file with the settings of its camkes-tool verdict.
+
+Run: python bench/bench_camkes_check.py
+
+Prints, all measured in this run:
+  * baselines: reading+lexing+parsing every file alone (no cpp, no imports), and running `cpp`
+    once on every file that has preprocessor lines;
+  * every corpus app (files with an assembly) checked cold, in files/s;
+  * the whole corpus (385 files, each in its app context) checked cold, goal < 3 s, twice:
+    with each file's own verdict settings (95 different cpp flag sets), and as one workspace
+    with one setting, as `drvls check` on the corpus folder runs it (one process);
+  * the largest app re-checked after a one-character edit of its text, in ms (median).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "server"))
+CORPUS = REPO.parent / "shared" / "corpus" / "camkes"
+
+from drvls.camkes.lexer import tokenize  # noqa: E402
+from drvls.camkes.model import Loc  # noqa: E402
+from drvls.camkes.parser import parse_tokens  # noqa: E402
+from drvls.core.config import Settings  # noqa: E402
+from drvls.core.diagnostics import Range  # noqa: E402
+from drvls.core.engine import check_path, check_source  # noqa: E402
+from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile  # noqa: E402
+
+
+def settings_for(entry: dict[str, Any]) -> Settings:
+    s = entry["settings"]
+    flags = s["cpp_flags"]
+    return Settings({"camkes": {
+        "import_path": [str(CORPUS / p) for p in s["import_paths"]],
+        "cpp_include": [str(CORPUS / f[2:]) for f in flags if f.startswith("-I")],
+        "defines": [f[2:] for f in flags if f.startswith("-D") and f != "-DCAMKES_TOOL_PROCESSING"],
+        "allow_forward_references": bool(s["allow_forward_references"]),
+    }})
+
+
+def context(entry: dict[str, Any]) -> AnalysisContext:
+    return AnalysisContext(settings_for(entry), DiskWorkspace([CORPUS / entry["path"].split("/")[0]]))
+
+
+class Overlay(DiskWorkspace):
+    """The disk, with one file's text replaced (an unsaved editor buffer)."""
+
+    def __init__(self, roots: list[Path], path: Path, text: str) -> None:
+        super().__init__(roots)
+        self.path, self.text = path, text
+
+    def read(self, path: Path) -> bytes | None:
+        if path == self.path:
+            return self.text.encode("utf-8")
+        return super().read(path)
+
+
+def parse_only(entries: list[dict[str, Any]]) -> float:
+    start = time.perf_counter()
+    for entry in entries:
+        text = (CORPUS / entry["path"]).read_text(encoding="utf-8", errors="replace")
+        tokens, _ = tokenize(text, lambda line, col, tok: Loc(None, Range.at(line, col)))
+        parse_tokens(tokens, None)
+    return time.perf_counter() - start
+
+
+def cpp_only(entries: list[dict[str, Any]]) -> tuple[float, int]:
+    runs = 0
+    start = time.perf_counter()
+    for entry in entries:
+        path = CORPUS / entry["path"]
+        if "#" not in path.read_text(encoding="utf-8", errors="replace"):
+            continue
+        flags = [f if not f.startswith("-I") else "-I" + str(CORPUS / f[2:]) for f in entry["settings"]["cpp_flags"]]
+        subprocess.run(["cpp", *flags, str(path)], capture_output=True, check=False)
+        runs += 1
+    return time.perf_counter() - start, runs
+
+
+CPP_RUNS = [0]
+
+
+def count_cpp_runs() -> None:
+    """Count the preprocessor runs the checks make (to explain the timings), without changing them."""
+    from drvls.camkes import preprocess
+
+    original = preprocess.run_cpp
+
+    def counted(*args: Any) -> Any:
+        CPP_RUNS[0] += 1
+        return original(*args)
+    preprocess.run_cpp = counted  # type: ignore[assignment]
+
+
+def check_all(entries: list[dict[str, Any]]) -> float:
+    start = time.perf_counter()
+    for entry in entries:
+        check_path(CORPUS / entry["path"], context(entry))
+    return time.perf_counter() - start
+
+
+def clear_caches() -> None:
+    from drvls.camkes import analyzer, apps, frontend, imports, preprocess
+
+    for cache in (frontend._CACHE, preprocess._CACHE, imports._found, imports._closures, analyzer._app_results,
+                  apps._listings, apps._index):
+        cache.clear()
+
+
+ONE_PROJECT_PATHS = ("seL4__camkes-tool/include/builtin", "seL4__camkes-tool/components",
+                     "seL4__global-components/interfaces", "seL4__global-components/components",
+                     "seL4__camkes-vm/components", "seL4__camkes-vm/interfaces")
+
+
+def check_one_project(entries: list[dict[str, Any]]) -> float:
+    """The corpus as one workspace with one set of settings, as `drvls check corpus/` runs it."""
+    settings = Settings({"camkes": {"import_path": [str(CORPUS / p) for p in ONE_PROJECT_PATHS]}})
+    start = time.perf_counter()
+    for entry in entries:
+        check_path(CORPUS / entry["path"], AnalysisContext(settings, DiskWorkspace([CORPUS])))
+    return time.perf_counter() - start
+
+
+def edit_latency(entries: list[dict[str, Any]], rounds: int = 15) -> tuple[str, float]:
+    """Largest app (most files read): median ms to re-check after inserting one character."""
+    best, best_deps = entries[0], -1
+    for entry in entries:
+        deps = len(check_path(CORPUS / entry["path"], context(entry)).dependencies)
+        if deps > best_deps:
+            best, best_deps = entry, deps
+    path = CORPUS / best["path"]
+    text = path.read_text(encoding="utf-8")
+    base = context(best)
+    times = []
+    for i in range(rounds):
+        edited = text + (" " * (i % 2 + 1))  # a one-character change each round
+        ctx = AnalysisContext(base.settings, Overlay([CORPUS / best["path"].split("/")[0]], path, edited))
+        start = time.perf_counter()
+        check_source(SourceFile(path=path, data=edited.encode("utf-8"), text=edited), ctx)
+        times.append((time.perf_counter() - start) * 1000)
+    return f"{best['path']} ({best_deps} files read)", statistics.median(times[1:])
+
+
+def main() -> int:
+    if not (CORPUS / "verdicts.json").is_file():
+        print("the CAmkES corpus (../shared/corpus/camkes) is not beside the repository", file=sys.stderr)
+        return 1
+    entries = [f for f in json.loads((CORPUS / "verdicts.json").read_text())["files"] if f.get("settings")]
+    apps = [e for e in entries if re.search(r"\bassembly\s*\w*\s*\{", (CORPUS / e["path"]).read_text(errors="replace"))]
+
+    parse_s = parse_only(entries)
+    cpp_s, cpp_runs = cpp_only(entries)
+    count_cpp_runs()
+    runs = []
+    clear_caches()
+    apps_s = check_all(apps)
+    runs.append(CPP_RUNS[0])
+    clear_caches()
+    corpus_s = check_all(entries)
+    runs.append(CPP_RUNS[0] - sum(runs))
+    clear_caches()
+    project_s = check_one_project(entries)
+    runs.append(CPP_RUNS[0] - sum(runs))
+    app, edit_ms = edit_latency(apps)
+
+    print(f"baseline  lex+parse alone, {len(entries)} files:      {parse_s * 1000:8.0f} ms")
+    print(f"baseline  cpp alone, {cpp_runs} files with directives:  {cpp_s * 1000:8.0f} ms")
+    print(f"apps      {len(apps)} app files checked cold:            {apps_s * 1000:8.0f} ms "
+          f"= {len(apps) / apps_s:6.1f} files/s  ({apps_s / parse_s:5.1f}x lex+parse, {apps_s / cpp_s:4.2f}x cpp; "
+          f"{runs[0]} cpp runs)")
+    print(f"corpus    {len(entries)} files checked cold:              {corpus_s * 1000:8.0f} ms "
+          f"= {len(entries) / corpus_s:6.1f} files/s  ({corpus_s / parse_s:5.1f}x lex+parse, "
+          f"{corpus_s / cpp_s:4.2f}x cpp; {runs[1]} cpp runs)  goal < 3000 ms")
+    print(f"project   {len(entries)} files, one workspace, one setting:{project_s * 1000:8.0f} ms "
+          f"= {len(entries) / project_s:6.1f} files/s  ({project_s / parse_s:5.1f}x lex+parse, "
+          f"{project_s / cpp_s:4.2f}x cpp; {runs[2]} cpp runs)  goal < 3000 ms")
+    print(f"edit      {app}: {edit_ms:.1f} ms median after a one-character edit "
+          f"({edit_ms / 1000 / (parse_s / len(entries)):.1f}x one file's lex+parse)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

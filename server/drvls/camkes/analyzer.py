@@ -1,0 +1,207 @@
+"""The CAmkES analyzer: a file is checked as the app it is, or in the context of the apps importing it.
+
+* A file with an `assembly` is an app: all of camkes-tool's checks run on it and its imports.
+* Any other file is checked in the context of every app in the workspace that imports it;
+  problems inside the file are kept, deduplicated, each naming the apps it came from.
+* A file no app imports is a library: parsed and resolved alone, and since its names may
+  come from an importer, unknown references are warnings rather than errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path, PurePath
+
+from drvls.camkes import codes
+from drvls.camkes import model as m
+from drvls.camkes.apps import importing_apps
+from drvls.camkes.checks.run import check_program
+from drvls.camkes.frontend import FrontResult, load
+from drvls.camkes.imports import Program, build_program, normal, reachable
+from drvls.camkes.parser import Problem
+from drvls.camkes.preprocess import ReadText
+from drvls.camkes.settings import CamkesSettings, read_settings
+from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, RelatedLocation, Severity
+from drvls.core.engine import make
+from drvls.core.languages import Analysis, AnalysisContext, DiskWorkspace, SourceFile
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (".camkes", ".idl4")
+_warned_no_cpp = False
+
+
+class CamkesAnalyzer:
+    name = "camkes"
+    binary = False
+
+    def handles(self, path: PurePath) -> bool:
+        return path.suffix in EXTENSIONS
+
+    def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
+        settings = read_settings(ctx.settings)
+        read = workspace_reader(ctx)
+        path = normal(source.path) if source.path is not None else None
+        own = load(source.text, path, settings, read)
+        is_app = any(isinstance(item, m.Assembly) for item in own.parsed.items)
+        apps = [] if is_app or path is None else importing_apps(path, list(ctx.workspace.roots()), settings, read)
+        if apps and path is not None:
+            diagnostics, dependencies = self._in_apps(own, path, apps, settings, read)
+            diagnostics.extend(self._notices(Program(path, cpp_missing=own.cpp_missing), path, ctx))
+        else:
+            diagnostics, dependencies = self._alone(source.text, path, is_app, settings, read, ctx)
+        dependencies |= own.parsed.included
+        if path is not None:
+            dependencies.discard(path)
+        return Analysis(diagnostics=diagnostics, dependencies=frozenset(dependencies))
+
+    def _in_apps(self, own: FrontResult, path: Path, apps: list[Path], settings: CamkesSettings,
+                 read: ReadText) -> tuple[list[Diagnostic], set[Path]]:
+        """The file's own syntax problems, plus what each importing app finds inside the file."""
+        diagnostics = self._to_diagnostics([p for p in own.problems if p.loc.path == path], path, None)
+        dependencies: set[Path] = set()
+        for app in apps:
+            app_text = read(app)
+            if app_text is None:
+                continue
+            problems, app_deps = check_app(app, app_text, settings, read)
+            dependencies |= app_deps | {app}
+            diagnostics.extend(self._to_diagnostics(problems, path, app))
+        return merge_apps(diagnostics), dependencies
+
+    def _alone(self, text: str, path: Path | None, is_app: bool, settings: CamkesSettings, read: ReadText,
+               ctx: AnalysisContext) -> tuple[list[Diagnostic], set[Path]]:
+        """An app with everything it imports, or a library no app imports (unknown names only warn)."""
+        program = build_program(text, path, settings, read)
+        problems = check_program(program, settings.allow_forward_references, is_app)
+        diagnostics = self._to_diagnostics(problems, path, None)
+        if is_app:
+            diagnostics += imported_errors(program, problems)
+        else:
+            diagnostics = [_library(d) for d in diagnostics]
+            diagnostics += imported_errors(program, [p for p in problems if p.rule is not codes.UNKNOWN_REFERENCE])
+        diagnostics.extend(self._notices(program, path, ctx))
+        return diagnostics, set(program.dependencies)
+
+    def _to_diagnostics(self, problems: Iterable[Problem], path: Path | None, app: Path | None) -> list[Diagnostic]:
+        out = []
+        for problem in problems:
+            if problem.loc.path != path:
+                continue
+            related = tuple(RelatedLocation(str(loc.path) if loc.path else None, loc.range, text)
+                            for loc, text in problem.related)
+            if app is not None:
+                related += (RelatedLocation(str(app), ZERO_RANGE, f"in app {app.name}"),)
+            out.append(make(problem.rule, problem.message, problem.loc.range, related=related))
+        return out
+
+    def _notices(self, program: Program, path: Path | None, ctx: AnalysisContext) -> list[Diagnostic]:
+        global _warned_no_cpp
+        out = []
+        for name, loc in program.fallbacks:
+            if loc.path == path:
+                out.append(make(codes.BUILTIN_CONNECTORS,
+                                f"'{name}' is not on the import path: using drvls's own table of its "
+                                "standard connectors", loc.range))
+        if program.cpp_missing:
+            if not _warned_no_cpp:
+                log.warning("no C preprocessor found (camkes.cpp); CAmkES files are read without "
+                            "preprocessing, so #include and #define lines are ignored")
+                _warned_no_cpp = True
+            if not in_editor(ctx):
+                out.append(make(codes.NO_CPP, "no C preprocessor found (setting camkes.cpp): #include and "
+                                              "#define lines are ignored", ZERO_RANGE))
+        return out
+
+
+_AppKey = tuple[Path, CamkesSettings]
+_app_results: dict[_AppKey, tuple[tuple[tuple[Path, int], ...], list[Problem], set[Path]]] = {}
+
+
+def _fingerprint(paths: Iterable[Path], read: ReadText) -> tuple[tuple[Path, int], ...]:
+    return tuple((p, hash(read(p))) for p in sorted(paths))
+
+
+def check_app(app: Path, text: str, settings: CamkesSettings, read: ReadText) -> tuple[list[Problem], set[Path]]:
+    """All problems of an app, reused while none of the files it read has changed."""
+    key = (app, settings)
+    hit = _app_results.get(key)
+    if hit is not None and hit[0] == _fingerprint({p for p, _ in hit[0]}, read):
+        return hit[1], hit[2]
+    program = build_program(text, app, settings, read)
+    problems = check_program(program, settings.allow_forward_references, True)
+    deps = set(program.dependencies) | set(program.files)
+    if len(_app_results) > 1024:
+        _app_results.clear()
+    _app_results[key] = (_fingerprint(deps | {app}, read), problems, deps)
+    return problems, deps
+
+
+def in_editor(ctx: AnalysisContext) -> bool:
+    """The language server reads through open buffers; the CLI through the plain disk."""
+    return ctx.session.get("interface") == "lsp" or not isinstance(ctx.workspace, DiskWorkspace)
+
+
+def imported_errors(program: Program, problems: list[Problem]) -> list[Diagnostic]:
+    """Errors inside imported files, reported once per import statement of the checked file."""
+    elsewhere = [p for p in problems if p.loc.path is not None and p.loc.path != program.root
+                 and p.rule.severity >= Severity.ERROR]
+    if not elsewhere:
+        return []
+    out = []
+    for imp in program.root_imports:
+        if imp.resolved is None:
+            continue
+        files = reachable(program, imp.resolved)
+        hits = [p for p in elsewhere if p.loc.path in files]
+        if not hits:
+            continue
+        first = hits[0]
+        name = first.loc.path.name if first.loc.path else imp.target
+        more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+        out.append(make(codes.ERROR_IN_IMPORT, f"error in imported file '{name}': {first.message}{more}",
+                        imp.loc.range,
+                        related=(RelatedLocation(str(first.loc.path), first.loc.range, first.message),)))
+    return out
+
+
+def _library(diag: Diagnostic) -> Diagnostic:
+    """Alone, a library's names may come from its importer: unknown references are only warnings."""
+    if diag.code == codes.UNKNOWN_REFERENCE.code and diag.severity > Severity.WARNING:
+        return replace(diag, severity=Severity.WARNING)
+    return diag
+
+
+def merge_apps(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per (code, range, message), naming every app it came from."""
+    merged: dict[tuple[object, ...], Diagnostic] = {}
+    for diag in diagnostics:
+        key = (diag.code, diag.range, diag.message)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = diag
+        else:
+            extra = tuple(r for r in diag.related if r not in first.related)
+            merged[key] = replace(first, related=first.related + extra)
+    return list(merged.values())
+
+
+def workspace_reader(ctx: AnalysisContext) -> ReadText:
+    """Reads through the workspace (open buffers win), decoded, cached for one analysis."""
+    cache: dict[Path, str | None] = {}
+
+    def read(path: Path) -> str | None:
+        if path in cache:
+            return cache[path]
+        data = ctx.workspace.read(path)
+        text = data.decode("utf-8", "replace") if data is not None else None
+        if text is not None and text.startswith("\ufeff"):
+            text = text[1:]
+        cache[path] = text
+        return text
+    return read
+
+
+ANALYZER = CamkesAnalyzer()

@@ -1,0 +1,45 @@
+"""The `[camkes]` settings, as camkes-tool's own options (`--import-path`, `-I`, `-D`, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drvls.core.config import Settings
+
+
+@dataclass(frozen=True)
+class CamkesSettings:
+    import_path: tuple[Path, ...] = ()
+    cpp_include: tuple[Path, ...] = ()
+    defines: tuple[str, ...] = ()
+    allow_forward_references: bool = False
+    cpp: str = "cpp"
+
+    def cpp_flags(self) -> list[str]:
+        """Flags as a real build passes them (`-DCAMKES_TOOL_PROCESSING` always)."""
+        flags = ["-DCAMKES_TOOL_PROCESSING"]
+        flags += [f"-I{p}" for p in self.cpp_include]
+        flags += [f"-D{d}" for d in self.defines]
+        return flags
+
+
+def _list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, Path)):
+        return [str(value)]
+    return [str(v) for v in value]
+
+
+def read_settings(settings: Settings) -> CamkesSettings:
+    """Read `settings.section("camkes")`; paths are relative to the config file that set them."""
+    section = settings.section("camkes")
+    return CamkesSettings(
+        import_path=tuple(settings.relative_to_config(p).absolute() for p in _list(section.get("import_path"))),
+        cpp_include=tuple(settings.relative_to_config(p).absolute() for p in _list(section.get("cpp_include"))),
+        defines=tuple(_list(section.get("defines"))),
+        allow_forward_references=bool(section.get("allow_forward_references", False)),
+        cpp=str(section.get("cpp") or "cpp"),
+    )

@@ -1,0 +1,71 @@
+"""App context: a component file is checked as part of each app in the workspace that imports it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from camkes_helpers import check, errors, messages, only, where, write
+
+COMPONENT = "component C {\n  control;\n  uses P p;\n  attribute int auto;\n}\n"
+
+
+def app(extra: str = "") -> str:
+    return ('import <std_connector.camkes>;\nimport "procs.idl4";\nimport "comp.camkes";\n'
+            f"{extra}assembly {{ composition {{ component C c; component S s;\n"
+            "  connection seL4RPCCall x(from c.p, to s.p); } }\n")
+
+
+def test_component_alone_has_only_warnings_for_names_its_apps_provide(tmp_path: Path) -> None:
+    write(tmp_path, {"comp.camkes": COMPONENT})
+    found = check(tmp_path, "comp.camkes")
+    assert errors(found) == []
+    assert messages(found, "CK005") == ["unknown reference to 'P'"]
+
+
+def test_component_in_two_apps_reports_each_problem_once_naming_both(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "procs.idl4": "procedure P { void f(); }\ncomponent S { provides P p; }\n",
+        "comp.camkes": COMPONENT,
+        "one.camkes": app(),
+        "two/two.camkes": app().replace('"procs.idl4"', '"../procs.idl4"').replace('"comp.camkes"',
+                                                                                   '"../comp.camkes"'),
+    })
+    found = check(tmp_path, "comp.camkes")
+    assert messages(found, "CK005") == []  # P comes from the apps, imported before the component
+    keyword = only(found, "CK018")
+    assert keyword.message == "attribute name 'auto' clashes with a C keyword"
+    assert where(keyword)[:2] == (4, 17)
+    apps = sorted(r.message for r in keyword.related if r.message.startswith("in app"))
+    assert apps == ["in app one.camkes", "in app two.camkes"]
+
+
+def test_problem_found_in_one_app_only_names_that_app(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "procs.idl4": "procedure P { void f(); }\ncomponent S { provides P p; }\n",
+        "comp.camkes": "component C { control; uses P p; }\n",
+        "good.camkes": app(),
+        "late.camkes": 'import <std_connector.camkes>;\nimport "comp.camkes";\nimport "procs.idl4";\n'
+                       "assembly { composition { component C c; } }\n",
+    })
+    found = check(tmp_path, "comp.camkes")
+    diag = only(found, "CK005")
+    assert diag.message == "unknown reference to 'P'"
+    assert diag.severity.label == "error"
+    assert [r.message for r in diag.related] == ["in app late.camkes"]
+
+
+def test_dependencies_cover_imports_and_apps(tmp_path: Path) -> None:
+    from drvls.core.config import Settings
+    from drvls.core.engine import check_path
+    from drvls.core.languages import AnalysisContext, DiskWorkspace
+
+    write(tmp_path, {
+        "procs.idl4": "procedure P { void f(); }\ncomponent S { provides P p; }\n",
+        "comp.camkes": COMPONENT,
+        "one.camkes": app(),
+    })
+    ctx = AnalysisContext(settings=Settings({}), workspace=DiskWorkspace([tmp_path]))
+    deps = check_path(tmp_path / "comp.camkes", ctx).dependencies
+    assert {p.name for p in deps} >= {"one.camkes", "procs.idl4"}
+    deps = check_path(tmp_path / "one.camkes", ctx).dependencies
+    assert {p.name for p in deps if p.suffix in (".camkes", ".idl4")} == {"procs.idl4", "comp.camkes"}

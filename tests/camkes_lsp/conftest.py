@@ -1,0 +1,1 @@
+"""The real `drvls serve` over stdio, for CAmkES multi-file apps."""
