@@ -170,3 +170,12 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert json.loads(out.read_text())
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_named_markdown_file_is_linted_as_a_rule_source(tmp_path: Path) -> None:
+    notes = write(tmp_path, "notes.md", "# Coding standards\n\n- Keep functions small\n- Keep functions small\n")
+    assert drvls("check", str(tmp_path)).stdout.startswith("All clean: 0 files")
+    result = drvls("check", "--format", "json", "--fail-on", "warning", str(notes))
+    codes = [item["code"] for item in json.loads(result.stdout)]
+    assert codes and all(code.startswith("RUL") for code in codes)
+    assert result.returncode == 1

@@ -100,32 +100,35 @@ def cli_settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _check_one(path: str, cli: dict[str, Any], config_file: str | None, roots: list[str]) -> FileDiagnostics:
+def _check_one(path: str, cli: dict[str, Any], config_file: str | None, roots: list[str],
+               named: frozenset[str]) -> FileDiagnostics:
     file = Path(path)
     settings = load_settings(file.resolve(), cli=cli, config_path=Path(config_file) if config_file else None)
     ctx = AnalysisContext(settings=settings, workspace=DiskWorkspace([Path(r) for r in roots]))
-    return FileDiagnostics(path=path, diagnostics=tuple(check_path(file, ctx).diagnostics))
+    diagnostics = check_path(file, ctx, named=path in named).diagnostics
+    return FileDiagnostics(path=path, diagnostics=tuple(diagnostics))
 
 
 def _check_chunk(paths: list[str], cli: dict[str, Any], config_file: str | None,
-                 roots: list[str]) -> list[FileDiagnostics]:
-    return [_check_one(p, cli, config_file, roots) for p in paths]
+                 roots: list[str], named: frozenset[str]) -> list[FileDiagnostics]:
+    return [_check_one(p, cli, config_file, roots, named) for p in paths]
 
 
 def check_files(files: Sequence[Path], cli: dict[str, Any], config_file: Path | None,
-                roots: Sequence[Path], jobs: int) -> list[FileDiagnostics]:
+                roots: Sequence[Path], jobs: int, named: Sequence[Path] = ()) -> list[FileDiagnostics]:
     """Analyse files, in worker processes when there are enough of them; results in input order."""
     names = [str(f) for f in files]
+    named_set = frozenset(str(n) for n in named)
     cfg = str(config_file) if config_file else None
     root_names = [str(r) for r in roots]
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
-        return _check_chunk(names, cli, cfg, root_names)
+        return _check_chunk(names, cli, cfg, root_names, named_set)
     size = max(1, len(names) // (workers * 4))
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         parts = pool.map(_check_chunk, chunks, [cli] * len(chunks), [cfg] * len(chunks),
-                         [root_names] * len(chunks))
+                         [root_names] * len(chunks), [named_set] * len(chunks))
         return [result for part in parts for result in part]
 
 
@@ -139,12 +142,13 @@ def run(args: argparse.Namespace) -> int:
     base = load_settings(args.paths[0].resolve(), cli=cli, config_path=args.config_file)
     excludes = list(args.exclude) + [str(e) for e in base.get("exclude") or ()]
     files = list(iter_files(args.paths, excludes))
-    for named in args.paths:
-        if named.is_file() and analyzer_for(named) is None:
-            print(f"drvls: warning: {named}: no analyzer for this kind of file; skipped", file=sys.stderr)
-    files = [f for f in files if analyzer_for(f) is not None]
+    named = [p for p in args.paths if p.is_file()]
+    for path in named:
+        if analyzer_for(path, named=True) is None:
+            print(f"drvls: warning: {path}: no analyzer for this kind of file; skipped", file=sys.stderr)
+    files = [f for f in files if analyzer_for(f, named=f in named) is not None]
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in args.paths]
-    results = check_files(files, cli, args.config_file, roots, args.jobs)
+    results = check_files(files, cli, args.config_file, roots, args.jobs, named)
     write_report(results, args.format, args.output, base)
     return exit_status(results, args.fail_on)
 

@@ -35,11 +35,18 @@ def _text(results: list[FileDiagnostics]) -> str:
     total = sum(counts.values())
     files = len(results)
     if total:
-        parts = [f"{n} {s.label}{'s' if n != 1 else ''}" for s, n in sorted(counts.items(), reverse=True) if n]
+        parts = [_count(n, s) for s, n in sorted(counts.items(), reverse=True) if n]
         lines.append(f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''} checked.")
     else:
         lines.append(f"All clean: {files} file{'s' if files != 1 else ''} checked.")
     return "\n".join(lines) + "\n"
+
+
+def _count(n: int, severity: Severity) -> str:
+    noun = severity.label
+    if n != 1 and severity is not Severity.INFORMATION:
+        noun += "s"
+    return f"{n} {noun}"
 
 
 def _json_item(path: str | None, d: Diagnostic) -> dict[str, Any]:

@@ -13,7 +13,15 @@ from pathlib import Path
 
 from drvls.core import codes
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, Range
-from drvls.core.languages import Analysis, AnalysisContext, Analyzer, SourceFile, analyzer_for, post_checks
+from drvls.core.languages import (
+    Analysis,
+    AnalysisContext,
+    Analyzer,
+    PostCheckResult,
+    SourceFile,
+    analyzer_for,
+    post_checks,
+)
 from drvls.core.rules import RuleInfo, matches
 from drvls.core.text import LineIndex
 
@@ -88,7 +96,12 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
     try:
         analysis = analyzer.analyze(source, ctx)
         for check in post_checks():
-            analysis.diagnostics.extend(check(source, ctx))
+            extra = check(source, ctx)
+            if isinstance(extra, PostCheckResult):
+                analysis.diagnostics.extend(extra.diagnostics)
+                analysis.dependencies = analysis.dependencies | extra.dependencies
+            else:
+                analysis.diagnostics.extend(extra)
     except RecursionError:
         analysis = Analysis([make(codes.INTERNAL_ERROR, "file is nested too deeply to analyse")])
     except Exception as exc:  # containment: one bad file must not take down a run or the server
@@ -138,9 +151,9 @@ def inline_suppressions(text: str) -> dict[int, set[str]]:
     return out
 
 
-def check_path(path: Path, ctx: AnalysisContext) -> Analysis:
-    """Read then analyse a file from disk (the CLI's entry point)."""
-    analyzer = analyzer_for(path)
+def check_path(path: Path, ctx: AnalysisContext, named: bool = False) -> Analysis:
+    """Read then analyse a file from disk (the CLI's entry point); `named` = given explicitly by the user."""
+    analyzer = analyzer_for(path, named)
     if analyzer is None:
         return Analysis(diagnostics=[])
     loaded = read_source(path, ctx.settings.max_file_size)

@@ -27,10 +27,11 @@ CODE_TABLES = (
     "drvls.microkit.codes",
     "drvls.camkes.codes",
     "drvls.drv.codes",
+    "drvls.drv.codes_binary",
     "drvls.signing.codes",
 )
 # Checks that apply to any analysed file (e.g. `--require-signatures`): modules exposing
-# `post_check(source, ctx) -> list[Diagnostic]`.
+# `post_check(source, ctx) -> list[Diagnostic] | PostCheckResult`.
 POST_CHECK_MODULES = ("drvls.signing.post_check",)
 
 
@@ -100,6 +101,14 @@ class Analysis:
     dependencies: frozenset[Path] = frozenset()
 
 
+@dataclass(frozen=True)
+class PostCheckResult:
+    """A post-check's findings plus the files it read (e.g. `FILE.sig`), so editors re-check on change."""
+
+    diagnostics: list[Diagnostic]
+    dependencies: frozenset[Path] = frozenset()
+
+
 class Analyzer(Protocol):
     name: str
     # True when the analyzer reads bytes itself (e.g. `.drv`): no text decoding diagnostics.
@@ -135,10 +144,16 @@ def analyzers() -> list[Analyzer]:
     return _analyzers
 
 
-def analyzer_for(path: PurePath) -> Analyzer | None:
+def analyzer_for(path: PurePath, named: bool = False) -> Analyzer | None:
+    """The analyzer for a file; `named` files (given explicitly by the user) may also match by content kind."""
     for analyzer in analyzers():
         if analyzer.handles(path):
             return analyzer
+    if named:
+        for analyzer in analyzers():
+            accepts = getattr(analyzer, "accepts_named", None)
+            if accepts is not None and accepts(path):
+                return analyzer
     return None
 
 

@@ -1,0 +1,228 @@
+"""The typed system model built from the XML, each part pointing back at its element for ranges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drvls.core.rules import RuleInfo
+from drvls.microkit import codes
+from drvls.microkit.xmltree import Anchor, AttrSpan, El
+
+
+@dataclass
+class Related:
+    anchor: Anchor
+    start: int
+    end: int
+    message: str
+
+
+@dataclass
+class Issue:
+    """A diagnostic whose offsets are relative to an anchor, so it can be cached with its element."""
+
+    rule: RuleInfo
+    message: str
+    anchor: Anchor
+    start: int
+    end: int
+    related: tuple[Related, ...] = ()
+    fixes: tuple[FixPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class Change:
+    """Replace bytes [start, end) (relative to `anchor`) with `text`."""
+
+    anchor: Anchor
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    title: str
+    changes: tuple[Change, ...]
+
+
+def issue(rule: RuleInfo, message: str, el: El, attr: str | None = None,
+          related: tuple[Related, ...] = ()) -> Issue:
+    """An issue on an attribute's value if it is present, else on the element's start tag."""
+    found = el.attr_span(attr) if attr else None
+    if found is not None:
+        return Issue(rule, message, el.anchor, found.value_start, found.value_end, related)
+    return Issue(rule, message, el.anchor, el.start, el.tag_end, related)
+
+
+def related_to(el: El, attr: str | None, message: str) -> Related:
+    found = el.attr_span(attr) if attr else None
+    if found is not None:
+        return Related(el.anchor, found.value_start, found.value_end, message)
+    return Related(el.anchor, el.start, el.tag_end, message)
+
+
+def attr_related(el: El, attr: AttrSpan, message: str) -> Related:
+    return Related(el.anchor, attr.value_start, attr.value_end, message)
+
+
+@dataclass
+class MemoryRegion:
+    el: El
+    name: str | None
+    size: int | None
+    page_size: int | None  # as written; None means "chosen by the tool" (0x1000 for checks)
+    phys_addr: int | None
+    prefill: bool = False
+
+    @property
+    def check_page_size(self) -> int:
+        return self.page_size or 0x1000
+
+
+@dataclass
+class Map:
+    el: El
+    mr: str | None
+    vaddr: int | None
+    setvar_prefill_size: bool = False
+
+
+@dataclass
+class Irq:
+    el: El
+    id: int | None
+    number: int | None
+    number_attr: str
+
+
+@dataclass
+class IoPort:
+    el: El
+    id: int | None
+    addr: int | None
+    size: int | None
+
+
+@dataclass
+class Vcpu:
+    el: El
+    id: int | None
+
+
+@dataclass
+class VirtualMachine:
+    el: El
+    name: str | None
+    vcpus: list[Vcpu] = field(default_factory=list)
+    maps: list[Map] = field(default_factory=list)
+
+
+@dataclass
+class CapMap:
+    el: El
+    kind: str  # Tcb, Sc, VSpace
+    slot: int | None
+    pd: str | None
+
+
+@dataclass
+class RegionSetVar:
+    el: El
+    mr: str
+
+
+@dataclass
+class ProtectionDomain:
+    el: El
+    name: str | None
+    priority: int
+    stack_size: int
+    child_id: int | None = None
+    legacy_pp: bool = False  # pre-2.0 `pp` written on this PD
+    children: list[ProtectionDomain] = field(default_factory=list)
+    maps: list[Map] = field(default_factory=list)
+    irqs: list[Irq] = field(default_factory=list)
+    ioports: list[IoPort] = field(default_factory=list)
+    vm: VirtualMachine | None = None
+    caps: list[CapMap] = field(default_factory=list)
+    setvars: dict[str, tuple[El, str]] = field(default_factory=dict)
+    region_setvars: list[RegionSetVar] = field(default_factory=list)
+    _used: frozenset[str | None] | None = field(default=None, repr=False, compare=False)
+    _prefill_maps: list[Map] | None = field(default=None, repr=False, compare=False)
+    _irq_ids: dict[int, El] | None = field(default=None, repr=False, compare=False)
+    _irq_issues: list[Issue] | None = field(default=None, repr=False, compare=False)
+
+    def used_regions(self) -> frozenset[str | None]:
+        """Names of the regions this PD and its VM map (computed once; the model never changes)."""
+        if self._used is None:
+            names = {m.mr for m in self.maps}
+            if self.vm is not None:
+                names.update(m.mr for m in self.vm.maps)
+            self._used = frozenset(names)
+        return self._used
+
+    def irq_ids(self) -> dict[int, El]:
+        """IRQ id → first `<irq>` using it (computed once; the model never changes)."""
+        if self._irq_ids is None:
+            self._irq_ids, self._irq_issues = {}, []
+            for irq in self.irqs:
+                if irq.id is None:
+                    continue
+                first = self._irq_ids.get(irq.id)
+                if first is not None:
+                    self._irq_issues.append(issue(codes.DUPLICATE_ID, f"duplicate channel id: {irq.id} in "
+                                                  f"protection domain: '{self.name}'", irq.el, "id",
+                                                  (related_to(first, "id", "first use"),)))
+                else:
+                    self._irq_ids[irq.id] = irq.el
+        return self._irq_ids
+
+    def irq_id_issues(self) -> list[Issue]:
+        self.irq_ids()
+        return self._irq_issues or []
+
+    def prefill_size_maps(self) -> list[Map]:
+        if self._prefill_maps is None:
+            self._prefill_maps = [m for m in self.maps if m.setvar_prefill_size]
+        return self._prefill_maps
+
+    def walk(self) -> list[ProtectionDomain]:
+        """This PD and all its descendants, parents first (the tool's flattening order)."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+@dataclass
+class End:
+    el: El
+    pd: str | None
+    id: int | None
+    pp: bool
+    setvar_id: str | None
+
+
+@dataclass
+class Channel:
+    el: El
+    ends: list[End] = field(default_factory=list)
+
+
+@dataclass
+class IoAddressSpace:
+    el: El
+    name: str | None
+    device: str | None  # e.g. "PCI device 00:03.0"
+    domain_id: int | None
+    maps: list[Map] = field(default_factory=list)
+
+
+@dataclass
+class Domains:
+    el: El
+    names: frozenset[str]
+
+
+Item = ProtectionDomain | MemoryRegion | Channel | IoAddressSpace | Domains

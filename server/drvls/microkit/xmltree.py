@@ -1,0 +1,296 @@
+"""tree-sitter-xml parsing, incremental re-parsing, and a light element view with byte offsets.
+
+Elements are converted lazily per top-level subtree; offsets inside an element are relative to
+an `Anchor` (the top-level element's start) so a converted subtree can be reused unchanged when
+text above it moves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import tree_sitter_xml
+from tree_sitter import Language, Node, Parser, Point, Tree
+
+from drvls.core.languages import Edit
+
+_LANGUAGE = Language(tree_sitter_xml.language_xml())
+_PARSER: Parser | None = None
+
+# One attribute in a start tag that tree-sitter has already accepted as well formed.
+_TAG_NAME = re.compile(rb"<\s*([^\s/>]+)")
+_TAG_NAME_S = re.compile(r"<\s*([^\s/>]+)")
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);")
+_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "apos": "'", "quot": '"'}
+
+
+def parser() -> Parser:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = Parser(_LANGUAGE)
+    return _PARSER
+
+
+def parse(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = ()) -> Tree:
+    """Parse `data`, reusing `old` after applying `edits` to it (tree-sitter incremental parsing)."""
+    if old is not None and edits:
+        for e in edits:
+            old.edit(start_byte=e.start_byte, old_end_byte=e.old_end_byte, new_end_byte=e.new_end_byte,
+                     start_point=Point(*e.start_point), old_end_point=Point(*e.old_end_point),
+                     new_end_point=Point(*e.new_end_point))
+        return parser().parse(data, old)
+    return parser().parse(data)
+
+
+class Anchor:
+    """The absolute byte offset that a cached subtree's relative offsets are counted from."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+
+
+@dataclass(frozen=True)
+class AttrSpan:
+    """Where one attribute is written (offsets relative to the element's anchor)."""
+
+    name: str
+    name_start: int
+    value_start: int  # inside the quotes
+    value_end: int
+
+
+class El:
+    """An element: tag, attribute values, children, with offsets relative to `anchor.base`.
+
+    Attribute offsets are found again only when a diagnostic needs them, which keeps the
+    conversion of a 10,000-line file cheap.
+    """
+
+    __slots__ = ("anchor", "attrs", "children", "end", "flags", "start", "tag", "tag_end", "tag_src", "text")
+
+    def __init__(self, tag: str, start: int, end: int, tag_end: int, anchor: Anchor, tag_src: str = "") -> None:
+        self.tag = tag
+        self.start = start
+        self.end = end
+        self.tag_end = tag_end
+        self.anchor = anchor
+        self.tag_src = tag_src  # the start tag's text, for locating attributes on demand
+        self.attrs: dict[str, str] = {}
+        self.children: list[El] = []
+        self.text: list[tuple[int, int]] = []
+        self.flags = 0  # DUPLICATES | BAD_ENTITY
+
+    def get(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+    def spans(self) -> list[AttrSpan]:
+        """Every attribute as written, duplicates included, in order."""
+        src = self.tag_src
+        ascii_src = src.isascii()
+        out = []
+        for match in _ATTR_S.finditer(src):
+            offsets = [match.start(1), match.start(2) + 1, match.end(2) - 1]
+            if not ascii_src:
+                offsets = [len(src[:o].encode("utf-8", "surrogateescape")) for o in offsets]
+            raw = match.group(1)
+            out.append(AttrSpan(raw if ":" not in raw else local(raw), *(self.start + o for o in offsets)))
+        return out
+
+    def attr_span(self, name: str) -> AttrSpan | None:
+        if name not in self.attrs:
+            return None
+        return next((a for a in self.spans() if a.name == name), None)
+
+    def attr_removal(self, name: str) -> tuple[int, int] | None:
+        """Relative bytes covering the attribute and the whitespace before it (to delete it cleanly)."""
+        found = self.attr_span(name)
+        if found is None:
+            return None
+        src = self.tag_src.encode("utf-8", "surrogateescape")
+        start = found.name_start - self.start
+        while start > 0 and src[start - 1:start].isspace():
+            start -= 1
+        return self.start + start, found.value_end + 1
+
+    def span(self, name: str | None = None) -> tuple[int, int]:
+        """Absolute byte span of an attribute value, else of the start tag."""
+        base = self.anchor.base
+        found = self.attr_span(name) if name else None
+        if found is not None:
+            return base + found.value_start, base + found.value_end
+        return base + self.start, base + self.tag_end
+
+
+DUPLICATES = 1
+BAD_ENTITY = 2
+
+
+def local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def decode_value(raw: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Attribute text with XML entity/character references expanded; unknown ones listed."""
+    if "&" not in raw:
+        return raw, []
+    bad: list[tuple[int, int, str]] = []
+
+    def repl(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        if ref.startswith("#x"):
+            code = int(ref[2:], 16)
+        elif ref.startswith("#"):
+            code = int(ref[1:])
+        elif ref in _PREDEFINED:
+            return _PREDEFINED[ref]
+        else:
+            bad.append((match.start(), match.end(), ref))
+            return match.group(0)
+        if code > 0x10FFFF or code == 0 or 0xD800 <= code <= 0xDFFF:
+            bad.append((match.start(), match.end(), ref))
+            return match.group(0)
+        return chr(code)
+
+    return _ENTITY.sub(repl, raw), bad
+
+
+# Markup inside a subtree tree-sitter accepted as well formed: tags, comments, CDATA, PIs.
+_MARKUP_S = re.compile(r"<(/?)([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
+                       r"|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
+_ATTR_S = re.compile(r"([^\s=/>]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
+def convert(node: Node, data: bytes, anchor: Anchor) -> El:
+    """An `element` node and its subtree as `El`s relative to `anchor`.
+
+    The subtree has no syntax errors (tree-sitter said so), so one regular-expression scan over
+    its text builds the same structure far faster than visiting every tree-sitter node.
+    """
+    base = anchor.base
+    chunk = data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
+    ascii_chunk = chunk.isascii()
+    rel = node.start_byte - base
+    root: El | None = None
+    stack: list[El] = []
+    for match in _MARKUP_S.finditer(chunk):
+        name = match.group(2)
+        if name is None:
+            continue
+        m_start, m_end = match.span()
+        if not ascii_chunk:
+            m_start, m_end = (len(chunk[:m_start].encode("utf-8", "surrogateescape")),
+                              len(chunk[:m_end].encode("utf-8", "surrogateescape")))
+        if match.group(1):
+            stack.pop().end = rel + m_end
+            continue
+        el = El(name if ":" not in name else local(name), rel + m_start, rel + m_end, rel + m_end, anchor,
+                match.group(0))
+        attrs_text = match.group(3)
+        if attrs_text:
+            _read_attrs(el, attrs_text)
+        if stack:
+            stack[-1].children.append(el)
+        else:
+            root = el
+        if not match.group(4):
+            stack.append(el)
+    if root is None:  # cannot happen for a well-formed element; keep the contract anyway
+        root = El("", rel, rel + node.end_byte - node.start_byte, rel, anchor)
+    return root
+
+
+def _read_attrs(el: El, text: str) -> None:
+    attrs = el.attrs
+    for raw_name, quoted in _ATTR_S.findall(text):
+        name = raw_name if ":" not in raw_name else local(raw_name)
+        value = quoted[1:-1]
+        if "&" in value:
+            value, bad = decode_value(value)
+            if bad:
+                el.flags |= BAD_ENTITY
+        if name in attrs:
+            el.flags |= DUPLICATES
+            continue
+        attrs[name] = value
+
+
+def bad_entities(el: El) -> list[tuple[int, int, str]]:
+    """Unknown entity references in attribute values: (start, end, name), relative offsets."""
+    out = []
+    for span in el.spans():
+        raw = el.tag_src[_char_index(el, span.value_start):_char_index(el, span.value_end)]
+        _, bad = decode_value(raw)
+        prefix_ascii = raw.isascii()
+        for s, e, ref in bad:
+            if not prefix_ascii:
+                s, e = len(raw[:s].encode("utf-8", "surrogateescape")), len(raw[:e].encode("utf-8", "surrogateescape"))
+            out.append((span.value_start + s, span.value_start + e, ref))
+    return out
+
+
+def _char_index(el: El, rel_byte: int) -> int:
+    offset = rel_byte - el.start
+    if el.tag_src.isascii():
+        return offset
+    return len(el.tag_src.encode("utf-8", "surrogateescape")[:offset].decode("utf-8", "surrogateescape"))
+
+
+def convert_tag_only(node: Node, data: bytes) -> El:
+    """The element's own tag and attributes (offsets relative to the file start), without children."""
+    tag_node = node.children[0]
+    src = data[tag_node.start_byte:tag_node.end_byte].decode("utf-8", "surrogateescape")
+    match = _TAG_NAME_S.match(src)
+    name = match.group(1) if match else ""
+    el = El(local(name), node.start_byte, node.end_byte, tag_node.end_byte, Anchor(0), src)
+    _read_attrs(el, src[match.end():] if match else src)
+    return el
+
+
+def content_children(node: Node) -> Iterator[Node]:
+    """Direct children of an element's `content` node."""
+    children = node.children
+    if len(children) > 1 and children[1].type == "content":
+        yield from children[1].children
+
+
+def tag_name(node: Node, data: bytes) -> str:
+    tag_node = node.children[0]
+    match = _TAG_NAME.match(data[tag_node.start_byte:tag_node.end_byte])
+    return local(match.group(1).decode("utf-8", "replace")) if match else ""
+
+
+def syntax_errors(tree: Tree, limit: int = 20) -> list[tuple[int, int, str]]:
+    """(start, end, description) of ERROR and MISSING nodes, outermost first, in document order."""
+    found: list[tuple[int, int, str]] = []
+    stack = [tree.root_node]
+    while stack and len(found) < limit:
+        node = stack.pop()
+        if node.is_missing:
+            found.append((node.start_byte, node.end_byte, f"missing {_describe_missing(node.type)}"))
+            continue
+        if node.type == "ERROR":
+            found.append((node.start_byte, node.end_byte, "unexpected"))
+            continue
+        if node.has_error:
+            children = node.children
+            if any(c.has_error or c.is_missing for c in children):
+                stack.extend(reversed(children))
+            else:  # the error is in a hidden node (e.g. missing whitespace): report the construct
+                found.append((node.start_byte, node.end_byte, f"malformed {_describe_node(node.type)}"))
+    if not found and tree.root_node.has_error:
+        found.append((0, 0, "the document is not well formed"))
+    return found
+
+
+def _describe_node(kind: str) -> str:
+    return {"doctypedecl": "<!DOCTYPE …> declaration", "STag": "start tag", "ETag": "end tag",
+            "EmptyElemTag": "tag", "Attribute": "attribute", "XMLDecl": "<?xml …?> declaration",
+            "Comment": "comment"}.get(kind, kind)
+
+
+def _describe_missing(kind: str) -> str:
+    return {"_S": "whitespace", '"': "closing quote", ">": "'>'", "/>": "'/>'"}.get(kind, f"'{kind}'")

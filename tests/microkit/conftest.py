@@ -1,0 +1,54 @@
+"""Fixtures for the Microkit tests (shared code lives in `microkit_support`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from microkit_support import Check, Diagnostic, run_check
+
+
+@pytest.fixture
+def check(tmp_path: Path) -> Check:
+    """Write `text` to a `.system` file and check it; keyword arguments are `microkit` settings."""
+
+    def run(text: str, name: str = "test.system", **microkit: Any) -> list[Diagnostic]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return run_check(path, cli={"microkit": microkit} if microkit else None)
+
+    return run
+
+
+
+
+# --- A real `drvls serve` over stdio, driven like an editor without pull diagnostics. ---
+
+import os  # noqa: E402
+from collections.abc import AsyncIterator  # noqa: E402
+
+import pytest_lsp  # noqa: E402
+from lsprotocol import types  # noqa: E402
+from microkit_support import SERVER_DIR  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+
+def _server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SERVER_DIR), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "drvls", "serve"],
+                                              server_env=_server_env()))
+async def mk_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[LanguageClient]:
+    """A client like Neovim 0.9 (diagnostics are published, not pulled), with debounce 0."""
+    caps = client_capabilities("neovim@0.9")
+    lsp_client.set_configuration({"debounce": 0}, section="drvls")
+    root = tmp_path.as_uri()
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=caps, root_uri=root, workspace_folders=[types.WorkspaceFolder(uri=root, name="ws")]))
+    yield lsp_client
+    await lsp_client.shutdown_session()
