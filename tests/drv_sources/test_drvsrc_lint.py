@@ -7,7 +7,7 @@ from pathlib import Path
 from drvls.core.diagnostics import Diagnostic, Range
 from drvls.drv.lint import lint_parsed, lint_rules
 from drvls.drv.model import Category, Persona, Rule, RuleSet, SourceRef, Standard
-from drvls.drv.sources import Format, parse_source
+from drvls.drv.sources.parse import Format, parse_source
 
 
 def lint(text: str, fmt: Format = Format.CURSOR) -> list[Diagnostic]:
@@ -79,7 +79,7 @@ def test_naming_conflict_reported_once() -> None:
 
 
 def test_corpus_sources_lint_like_upstream_minus_its_false_hits(sources_dir: Path) -> None:
-    from drvls.drv.sources import format_for
+    from drvls.drv.sources.parse import format_for
 
     results = {}
     for path in sorted(sources_dir.iterdir()):

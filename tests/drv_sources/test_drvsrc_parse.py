@@ -6,7 +6,7 @@ from pathlib import Path, PurePath
 
 import pytest
 from drvls.drv.model import Category, Context, Persona, Raw, Standard, Workflow
-from drvls.drv.sources import Format, ParsedSource, format_by_name, format_for, parse_source
+from drvls.drv.sources.parse import Format, ParsedSource, format_by_name, format_for, parse_source
 
 
 def parse(text: str, fmt: Format = Format.DRIVEN, name: str = "rules.md") -> ParsedSource:

@@ -7,7 +7,7 @@ from pathlib import Path
 from drvls.drv.compile import load_sources
 from drvls.drv.encoder import encode
 from drvls.drv.model import RuleSet
-from drvls.drv.sources import Format, format_for, parse_source
+from drvls.drv.sources.parse import Format, format_for, parse_source
 from drvls.drv.sources.canonical import parse_decompiled, render
 from drvsrc_helpers import native_reader_or_skip, rulesets
 from hypothesis import HealthCheck, given, settings

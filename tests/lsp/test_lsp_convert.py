@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import units
 from drvls.core import diagnostics as core
 from drvls.lsp import convert
 from drvls.lsp.documents import BufferWorkspace, DocumentStore
+from lsp_support import units
 from lsprotocol import types
 
 

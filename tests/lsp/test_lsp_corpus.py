@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Editor, as_client, core_diagnostics, needs_microkit, summary
+from lsp_support import REPO, Editor, as_client, core_diagnostics, needs_microkit, summary
 from lsprotocol import types
 
 CORPUS = REPO.parent / "shared" / "corpus"

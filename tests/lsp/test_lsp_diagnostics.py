@@ -6,7 +6,7 @@ Every test runs twice, with a pulling (VS Code-like) and a publishing (Neovim-li
 from __future__ import annotations
 
 import pytest
-from conftest import Editor, as_client, core_diagnostics, needs_microkit, summary
+from lsp_support import Editor, as_client, core_diagnostics, needs_microkit, summary
 from lsprotocol import types
 
 pytestmark = needs_microkit

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Editor, needs_microkit, summary, units
+from lsp_support import Editor, needs_microkit, summary, units
 
 pytestmark = [needs_microkit, pytest.mark.editor_settings({"microkit": {"arch": "x86_64"}})]
 

@@ -5,7 +5,7 @@ Editors that receive both show every problem twice, so this is checked on the wi
 
 from __future__ import annotations
 
-from conftest import Editor
+from lsp_support import Editor
 from lsprotocol import types
 
 SYSTEM = '<?xml version="1.0"?>\n<system>\n</system>\n'

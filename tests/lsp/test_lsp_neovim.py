@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import needs_microkit, server_env
+from lsp_support import needs_microkit, server_env
 
 pytestmark = [needs_microkit,
               pytest.mark.skipif(shutil.which("nvim") is None, reason="Neovim (nvim) is not installed")]

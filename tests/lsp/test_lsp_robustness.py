@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Editor, as_client, core_diagnostics, needs_microkit, summary
+from lsp_support import Editor, as_client, core_diagnostics, needs_microkit, summary
 from lsprotocol import types
 
 pytestmark = needs_microkit

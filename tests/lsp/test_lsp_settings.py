@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import Editor, needs_microkit, summary
+from lsp_support import Editor, needs_microkit, summary
 from lsprotocol import types
 
 pytestmark = needs_microkit

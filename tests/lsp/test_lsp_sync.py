@@ -7,12 +7,12 @@ equal a fresh parse of the new text.
 from __future__ import annotations
 
 import tree_sitter_xml
-from conftest import units
 from drvls.core import diagnostics as core
 from drvls.lsp import convert
 from drvls.lsp.documents import apply_change
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lsp_support import units
 from lsprotocol import types
 from tree_sitter import Language, Parser, Point, Tree
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import Editor, analyzer_available, needs_microkit, summary
+from lsp_support import Editor, analyzer_available, needs_microkit, summary
 from lsprotocol import types
 
 BAD_PRIORITY = ('<?xml version="1.0"?>\n<system>\n  <protection_domain name="a" priority="300">\n'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -93,12 +94,13 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
             return Analysis([make(codes.BINARY_CONTENT,
                                   f"NUL byte at offset {nul}: this looks like a binary file, not text",
                                   Range(pos, pos))])
+    enforced: list[Diagnostic] = []
     try:
         analysis = analyzer.analyze(source, ctx)
         for check in post_checks():
             extra = check(source, ctx)
             if isinstance(extra, PostCheckResult):
-                analysis.diagnostics.extend(extra.diagnostics)
+                (enforced if extra.enforced else analysis.diagnostics).extend(extra.diagnostics)
                 analysis.dependencies = analysis.dependencies | extra.dependencies
             else:
                 analysis.diagnostics.extend(extra)
@@ -108,15 +110,18 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
         log.exception("internal error while analysing %s", source.path)
         analysis = Analysis([make(codes.INTERNAL_ERROR,
                                   f"internal error in the {analyzer.name} analyzer: {type(exc).__name__}: {exc}")])
-    analysis.diagnostics = finish(found + analysis.diagnostics, source, ctx)
+    analysis.diagnostics = finish(found + analysis.diagnostics, source, ctx, enforced)
     return analysis
 
 
-def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisContext) -> list[Diagnostic]:
-    """Apply select/ignore and inline suppressions, drop exact duplicates, sort."""
+def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisContext,
+           enforced: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
+    """Apply select/ignore and inline suppressions (not to `enforced`), drop exact duplicates, sort."""
     select, ignore = ctx.settings.select, ctx.settings.ignore
     suppressed = inline_suppressions(source.text) if source.text else {}
     kept: dict[tuple[object, ...], Diagnostic] = {}
+    for diag in enforced:
+        kept.setdefault((diag.code, diag.range, diag.message), diag)
     for diag in diagnostics:
         if select and not matches(diag.code, select):
             continue

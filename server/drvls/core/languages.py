@@ -16,11 +16,34 @@ from typing import Any, Protocol
 from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
 
-ANALYZER_MODULES = (
-    "drvls.microkit.analyzer",
-    "drvls.camkes.analyzer",
-    "drvls.drv.analyzer",
-    "drvls.drv.sources_analyzer",
+
+@dataclass(frozen=True)
+class Family:
+    """An analyzer module and a cheap test of which paths it claims, so only that module is imported.
+
+    A family claims paths by suffix, or by a `"module:function"` predicate on the path whose module
+    must be light (the family's analyzer is imported only once a path is claimed).
+    """
+
+    module: str
+    suffixes: tuple[str, ...] = ()
+    claims_by: str | None = None
+
+    def claims(self, path: PurePath) -> bool:
+        if path.suffix.lower() in self.suffixes:
+            return True
+        if self.claims_by is None:
+            return False
+        module_name, function = self.claims_by.split(":")
+        module = _import_optional(module_name)
+        return module is not None and bool(getattr(module, function)(path))
+
+
+FAMILIES = (
+    Family("drvls.microkit.analyzer", suffixes=(".system",)),
+    Family("drvls.camkes.analyzer", suffixes=(".camkes", ".idl4")),
+    Family("drvls.drv.analyzer", suffixes=(".drv",)),
+    Family("drvls.drv.sources_analyzer", claims_by="drvls.drv.sources.detect:format_by_name"),
 )
 CODE_TABLES = (
     "drvls.core.codes",
@@ -107,6 +130,10 @@ class PostCheckResult:
 
     diagnostics: list[Diagnostic]
     dependencies: frozenset[Path] = frozenset()
+    # True for checks the user demanded on the command line (e.g. `--require-signatures`): their
+    # findings escape select/ignore and inline `drvls: ignore` comments, which the file or its
+    # repository could use to excuse itself.
+    enforced: bool = False
 
 
 class Analyzer(Protocol):
@@ -119,7 +146,7 @@ class Analyzer(Protocol):
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis: ...
 
 
-_analyzers: list[Analyzer] | None = None
+_loaded: dict[str, Analyzer | None] = {}
 
 
 def _import_optional(name: str) -> Any | None:
@@ -132,23 +159,26 @@ def _import_optional(name: str) -> Any | None:
         raise
 
 
+def _analyzer(family: Family) -> Analyzer | None:
+    if family.module not in _loaded:
+        module = _import_optional(family.module)
+        _loaded[family.module] = module.ANALYZER if module is not None else None
+    return _loaded[family.module]
+
+
 def analyzers() -> list[Analyzer]:
-    global _analyzers
-    if _analyzers is None:
-        found = []
-        for module_name in ANALYZER_MODULES:
-            module = _import_optional(module_name)
-            if module is not None:
-                found.append(module.ANALYZER)
-        _analyzers = found
-    return _analyzers
+    """Every analyzer of this build (imports them all: for listings, not for dispatch)."""
+    return [a for a in (_analyzer(f) for f in FAMILIES) if a is not None]
 
 
 def analyzer_for(path: PurePath, named: bool = False) -> Analyzer | None:
-    """The analyzer for a file; `named` files (given explicitly by the user) may also match by content kind."""
-    for analyzer in analyzers():
-        if analyzer.handles(path):
-            return analyzer
+    """The analyzer for a file, importing only its family; `named` files (given explicitly by the
+    user) may also be taken by an analyzer that accepts them by kind (e.g. any Markdown as rules)."""
+    for family in FAMILIES:
+        if family.claims(path):
+            analyzer = _analyzer(family)
+            if analyzer is not None and analyzer.handles(path):
+                return analyzer
     if named:
         for analyzer in analyzers():
             accepts = getattr(analyzer, "accepts_named", None)

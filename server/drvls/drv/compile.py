@@ -14,7 +14,7 @@ from pathlib import Path
 from drvls.core.atomic import atomic_write_bytes
 from drvls.core.diagnostics import Diagnostic, Severity
 from drvls.drv.model import RuleSet
-from drvls.drv.sources import format_for, parse_source
+from drvls.drv.sources.parse import format_for, parse_source
 
 DRV_MAGIC = b"DRV\x00"
 

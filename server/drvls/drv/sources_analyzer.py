@@ -6,7 +6,10 @@ from pathlib import PurePath
 
 from drvls.core.languages import Analysis, AnalysisContext, SourceFile
 from drvls.drv.lint import lint_parsed
-from drvls.drv.sources import format_by_name, format_for, parse_source
+from drvls.drv.sources.parse import format_by_name, format_for, parse_source
+
+
+NAMED_SUFFIXES = frozenset({".md", ".mdc", ".markdown", ".txt"})
 
 
 class RuleSourceAnalyzer:
@@ -15,6 +18,10 @@ class RuleSourceAnalyzer:
 
     def handles(self, path: PurePath) -> bool:
         return format_by_name(path) is not None
+
+    def accepts_named(self, path: PurePath) -> bool:
+        """A Markdown or text file the user names explicitly is read as a rule source."""
+        return path.suffix.lower() in NAMED_SUFFIXES
 
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         path = source.path or PurePath("rules.md")

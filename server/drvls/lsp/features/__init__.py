@@ -22,6 +22,7 @@ FEATURE_MODULES = (
     "drv_preview",
     "signing",
     "camkes_context",
+    "quick_fixes",
 )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from drvls.core.config import Settings
+from drvls.core.languages import analyzer_for
 from drvls.lsp.documents import uri_to_path
 from drvls.signing import detached, drv_embedded
 from drvls.signing.evidence import SigningError, Status
@@ -46,6 +47,8 @@ def lens_title(verdict: Verdict) -> str | None:
     if status is Status.UNTRUSTED:
         return f"⚠ signed by {key}: untrusted key"
     if status is Status.STALE:
+        if not verdict.key_verified:  # an embedded signature over content that is gone: signer unproven
+            return f"✗ signature claiming {key}: edited since signing"
         return f"✗ signed by {key}: edited since signing"
     if status is Status.LEGACY:
         return "✗ insecure legacy signature (upstream .drv.sig)"
@@ -89,7 +92,9 @@ def code_lenses(server: DrvlsServer, uri: str) -> list[types.CodeLens]:
         title = lens_title(verdict)
         if title is not None:
             return [types.CodeLens(range=FIRST_LINE, command=types.Command(title=title, command=""))]
-    if settings is not None and settings.section("signing").get("key"):
+    path = uri_to_path(uri)
+    offer = settings is not None and bool(settings.section("signing").get("key"))
+    if offer and path is not None and analyzer_for(path) is not None:  # only files drvls checks
         return [types.CodeLens(range=FIRST_LINE, command=types.Command(
             title="Sign this file with drvls", command=SIGN_COMMAND, arguments=[uri]))]
     return []
