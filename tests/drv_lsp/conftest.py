@@ -32,6 +32,10 @@ def _ignore(client: LanguageClient, params: object) -> None:
     return None
 
 
+def _record_refresh(client: LanguageClient, params: types.TextDocumentContentRefreshParams) -> None:
+    client.content_refreshes.append(params.uri)  # type: ignore[attr-defined]
+
+
 def make_client() -> LanguageClient:
     """The pytest-lsp client, also answering the registrations and refreshes a real editor answers."""
     client = LanguageClient(converter_factory=default_converter, protocol_cls=LanguageClientProtocol)
@@ -41,8 +45,9 @@ def make_client() -> LanguageClient:
         types.CLIENT_UNREGISTER_CAPABILITY: _ignore,
         types.WORKSPACE_DIAGNOSTIC_REFRESH: _ignore,
         types.WORKSPACE_CODE_LENS_REFRESH: _ignore,
-        types.WORKSPACE_TEXT_DOCUMENT_CONTENT_REFRESH: _ignore,
+        types.WORKSPACE_TEXT_DOCUMENT_CONTENT_REFRESH: _record_refresh,
     })
+    client.content_refreshes = []  # type: ignore[attr-defined]
     return client
 
 
@@ -55,6 +60,8 @@ def capabilities() -> types.ClientCapabilities:
     caps = client_capabilities("visual-studio-code")
     assert caps.text_document is not None
     caps.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=True)
+    assert caps.workspace is not None
+    caps.workspace.text_document_content = types.TextDocumentContentClientCapabilities(dynamic_registration=False)
     return caps
 
 

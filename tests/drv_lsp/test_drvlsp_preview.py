@@ -72,3 +72,27 @@ async def test_rule_source_diagnostics_have_exact_ranges(client: LanguageClient)
     assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
     found = [(d.code, d.range.start.line, d.range.start.character, d.range.end.character) for d in report.items]
     assert found == [("RUL002", 5, 10, 15)]
+
+
+async def test_preview_is_refreshed_when_the_drv_changes_on_disk(client: LanguageClient) -> None:
+    import asyncio
+
+    preview_uri = uri(client, "rules.drv").replace("file:", "drv-preview:", 1)
+    await client.protocol.send_request_async(
+        types.WORKSPACE_TEXT_DOCUMENT_CONTENT, types.TextDocumentContentParams(uri=preview_uri))
+    root: Path = client.drv_root  # type: ignore[attr-defined]
+    (root / ".cursorrules").write_text("# Style\n- Prefer small functions\n", encoding="utf-8")
+    from drvls.drv.compile import compile_sources
+
+    compile_sources([root / ".cursorrules"], root / "rules.drv", cwd=root)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri(client, "rules.drv"), type=types.FileChangeType.Changed)]))
+    refreshes: list[str] = client.content_refreshes  # type: ignore[attr-defined]
+    for _ in range(100):
+        if refreshes:
+            break
+        await asyncio.sleep(0.05)
+    assert refreshes == [preview_uri]
+    result = await client.protocol.send_request_async(
+        types.WORKSPACE_TEXT_DOCUMENT_CONTENT, types.TextDocumentContentParams(uri=preview_uri))
+    assert "Prefer small functions" in result.text

@@ -91,6 +91,9 @@ class DrvlsServer(LanguageServer):
         self.pull = False
         self.capability_hooks: list[CapabilityHook] = []
         self.document_listeners: list[DocumentListener] = []
+        # Features that follow files on disk: extra glob patterns to watch, and who to tell on a change.
+        self.watch_globs: list[str] = []
+        self.disk_listeners: list[Callable[[Path], None]] = []
         self._results = itertools.count(1)
         self._run_token = secrets.token_hex(4)  # result ids from an earlier server never match
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -267,6 +270,14 @@ class DrvlsServer(LanguageServer):
             except Exception:
                 log.exception("document listener failed on %s of %s", event, uri)
 
+    def notify_disk_listeners(self, paths: Iterable[Path]) -> None:
+        for path in paths:
+            for listener in self.disk_listeners:
+                try:
+                    listener(path)
+                except Exception:
+                    log.exception("disk listener failed on %s", path)
+
     def config_changed(self) -> None:
         self.forget_file_list()
         self.settings.config_changed()
@@ -295,6 +306,7 @@ class DrvlsServer(LanguageServer):
                            "dynamic_registration"):
             return
         watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in ("drvls.toml", "pyproject.toml")]
+        watchers += [types.FileSystemWatcher(glob_pattern=pattern) for pattern in self.watch_globs]
         if self.pull:  # files appearing or going away change what workspace diagnostics cover
             watchers.append(types.FileSystemWatcher(
                 glob_pattern="**/*", kind=int(types.WatchKind.Create) | int(types.WatchKind.Delete)))
@@ -474,6 +486,7 @@ def register_handlers(server: DrvlsServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
         paths = [p for p in (uri_to_path(change.uri) for change in params.changes) if p is not None]
+        server.notify_disk_listeners(paths)
         if any(change.type != types.FileChangeType.Changed for change in params.changes):
             server.forget_file_list()
         if any(is_config_file(p) for p in paths):

@@ -4,7 +4,9 @@ Two ways in: the custom request `drvls/preview` (`{uri, format}` → the preview
 LSP 3.18 virtual document `workspace/textDocumentContent` for `drv-preview:` URIs, which
 3.18 clients (e.g. vscode-languageclient 10) open as a read-only document. A `drv-preview:` URI
 is the `.drv` file's `file:` URI with the scheme swapped; `?format=json` selects JSON.
-pygls does not advertise the capability itself, so a capability hook adds it.
+pygls does not advertise the capability itself, so a capability hook adds it. When a previewed
+`.drv` changes on disk, the client is asked to re-fetch the preview
+(`workspace/textDocumentContent/refresh`).
 """
 
 from __future__ import annotations
@@ -89,8 +91,38 @@ def add_capability(capabilities: types.ServerCapabilities, _client: types.Client
     capabilities.workspace = workspace
 
 
+class ShownPreviews:
+    """The preview URIs the client has fetched, by the path of the `.drv` file they show."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[Path, set[str]] = {}
+
+    def add(self, path: Path, preview_uri: str) -> None:
+        self._by_path.setdefault(path, set()).add(preview_uri)
+
+    def of(self, path: Path) -> list[str]:
+        return sorted(self._by_path.get(path, ()))
+
+
+def refresh_previews(server: DrvlsServer, shown: ShownPreviews, path: Path) -> None:
+    """Ask the client to re-fetch every preview of a `.drv` file that changed on disk."""
+    if not _client_refreshes(server):
+        return
+    for uri in shown.of(path):
+        server.workspace_text_document_content_refresh(types.TextDocumentContentRefreshParams(uri=uri))
+
+
+def _client_refreshes(server: DrvlsServer) -> bool:
+    workspace = server.client_capabilities.workspace
+    content = getattr(workspace, "text_document_content", None) if workspace else None
+    return bool(content is not None)
+
+
 def register(server: DrvlsServer) -> None:
     server.capability_hooks.append(add_capability)
+    shown = ShownPreviews()
+    server.watch_globs.append("**/*.drv")
+    server.disk_listeners.append(lambda path: refresh_previews(server, shown, path))
 
     @server.feature(PREVIEW_REQUEST)
     async def preview_request(params: Any) -> str:
@@ -105,6 +137,7 @@ def register(server: DrvlsServer) -> None:
         try:
             file_uri, fmt = file_uri_of(params.uri)
             path, fmt = resolve(file_uri, fmt)
+            shown.add(path, params.uri)
             text = await asyncio.to_thread(preview_text, path, fmt)
         except (PreviewFailed, JsonRpcInvalidParams) as exc:
             text = f"# Preview unavailable\n\n{exc}\n"  # shown in the virtual document itself
