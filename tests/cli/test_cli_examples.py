@@ -1,0 +1,38 @@
+"""The shipped examples: clean under `drvls check`, and the compiled `.drv` in step with its sources."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
+
+def drvls(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
+    return subprocess.run([sys.executable, "-m", "drvls", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=120)
+
+
+def test_examples_have_no_errors_or_warnings() -> None:
+    result = drvls("check", "--format", "json", "--fail-on", "warning", "examples")
+    assert result.returncode == 0, result.stdout + result.stderr
+    items = json.loads(result.stdout)
+    assert [i["code"] for i in items] == ["CK023"]
+
+
+def test_every_family_is_represented() -> None:
+    suffixes = {p.suffix for p in EXAMPLES.rglob("*") if p.is_file()}
+    assert {".system", ".camkes", ".idl4", ".drv"} <= suffixes
+    assert (EXAMPLES / "rules" / ".cursorrules").is_file()
+
+
+def test_compiled_rules_match_their_sources(tmp_path: Path) -> None:
+    out = tmp_path / "rules.drv"
+    result = drvls("compile", ".cursorrules", "CLAUDE.md", "-o", str(out), cwd=EXAMPLES / "rules")
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (EXAMPLES / "rules" / "rules.drv").read_bytes()
