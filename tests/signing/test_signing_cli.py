@@ -149,3 +149,17 @@ def test_check_require_signatures(project: Path, env: dict[str, str]) -> None:
     signed = run_cli("check", "board.system", "--require-signatures", "--trusted-keys", str(public),
                      "--format", "json", cwd=project, env=env)
     assert "SIG0" not in signed.stdout
+
+
+def test_check_require_signatures_ignores_the_files_own_excuses(project: Path, env: dict[str, str]) -> None:
+    _, public = keys_of(project)
+    from drvls.core.languages import analyzer_for
+
+    if analyzer_for(Path("x.system")) is None:
+        pytest.skip("the Microkit analyzer is not in this build")
+    (project / "board.system").write_text("<!-- drvls: ignore -->\n" + SYSTEM)
+    (project / "drvls.toml").write_text('ignore = ["SIG"]\n')
+    result = run_cli("check", "board.system", "--require-signatures", "--trusted-keys", str(public),
+                     "--format", "json", cwd=project, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "SIG001" in result.stdout

@@ -100,7 +100,11 @@ def test_a_sig_of_another_file_is_rejected(tmp_path: Path, keys: KeyFiles) -> No
     other = tmp_path / "b.system"
     other.write_bytes(SYSTEM.replace(b"0x1000", b"0x2000"))
     (tmp_path / "b.system.sig").write_bytes((tmp_path / "a.system.sig").read_bytes())
-    assert verify_file(other, keys.store()).status is Status.STALE
+    verdict = verify_file(other, keys.store())
+    assert verdict.status is Status.STALE
+    # A detached signature signs its digest line, so who signed that other content is proven.
+    assert verdict.key_verified and verdict.key_id == keys.public.key_id
+    assert "not verified" not in verdict.line()
 
 
 def test_untrusted_and_missing(tmp_path: Path, keys: KeyFiles, other_keys: KeyFiles) -> None:
@@ -150,3 +154,19 @@ def test_signing_replaces_a_legacy_sig_but_not_a_foreign_one(tmp_path: Path, key
     with pytest.raises(SigningError, match="not a drvls signature"):
         sign_path(foreign, keys.key)
     assert (tmp_path / "board.system.sig").read_bytes() == pgp
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_fifo_named_like_a_sig_or_a_key_is_refused_without_hanging(tmp_path: Path, keys: KeyFiles) -> None:
+    path = tmp_path / "board.system"
+    path.write_bytes(SYSTEM)
+    os.mkfifo(tmp_path / "board.system.sig")  # nobody writes to it: a blocking open would never return
+    verdict = verify_file(path, keys.store())
+    assert verdict.status is Status.INVALID and "board.system.sig" in verdict.reason
+    with pytest.raises(SigningError):
+        sign_path(path, keys.key)
+    os.mkfifo(tmp_path / "trusted.pub")
+    from drvls.signing.keys import KeyFileError, load_public_key
+
+    with pytest.raises(KeyFileError, match="regular file"):
+        load_public_key(tmp_path / "trusted.pub")

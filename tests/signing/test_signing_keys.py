@@ -146,3 +146,12 @@ def test_public_key_with_wrong_key_id_or_non_canonical_base64_is_rejected(keys: 
 def test_seed_must_be_32_bytes() -> None:
     with pytest.raises(KeyFileError):
         PrivateKey(b"short")
+
+
+def test_a_private_key_file_is_never_signed(keys: KeyFiles) -> None:
+    from drvls.signing.evidence import SigningError
+    from drvls.signing.sign import sign_path
+
+    with pytest.raises(SigningError, match="private key"):
+        sign_path(keys.private_path, keys.key)
+    assert not keys.private_path.with_name(keys.private_path.name + ".sig").exists()

@@ -25,7 +25,7 @@ def run(path: Path, data: bytes | None = None, cli: dict[str, Any] | None = None
     source = SourceFile(path=path, data=raw, text=raw.decode("utf-8", "replace"))
     ctx = AnalysisContext(settings=load_settings(path, cli=cli), workspace=DiskWorkspace(),
                           session={} if session is None else session)
-    return post_check(source, ctx)
+    return post_check(source, ctx).diagnostics
 
 
 def required(keys: KeyFiles | None = None) -> dict[str, Any]:
@@ -149,3 +149,59 @@ def test_the_engine_runs_the_post_check_for_analysed_files(system: Path, keys: K
     sign_path(system, keys.key)
     ctx = AnalysisContext(settings=load_settings(system, cli=required(keys)), workspace=DiskWorkspace())
     assert not [c for c in (d.code for d in check_path(system, ctx).diagnostics) if c.startswith("SIG")]
+
+
+def microkit_analyzer() -> Any:
+    try:
+        from drvls.microkit.analyzer import ANALYZER
+    except ModuleNotFoundError:
+        pytest.skip("the Microkit analyzer is not in this build")
+    return ANALYZER
+
+
+def engine_codes(path: Path, cli: dict[str, Any]) -> list[str]:
+    from drvls.core.engine import check_source
+
+    raw = path.read_bytes()
+    source = SourceFile(path=path, data=raw, text=raw.decode())
+    ctx = AnalysisContext(settings=load_settings(path, cli=cli), workspace=DiskWorkspace())
+    return [d.code for d in check_source(source, ctx, microkit_analyzer()).diagnostics]
+
+
+def test_required_signatures_cannot_be_excused_by_the_file_or_its_repository(
+        tmp_path: Path, keys: KeyFiles) -> None:
+    analyzer = microkit_analyzer()
+    assert analyzer is not None
+    file = tmp_path / "board.system"
+    file.write_text("<!-- drvls: ignore -->\n" + SYSTEM)
+    (tmp_path / "drvls.toml").write_text('select = ["MK", "SIG"]\nignore = ["SIG"]\n')
+    assert codes.MISSING.code in engine_codes(file, required(keys))
+    sign_path(file, keys.key)
+    file.write_text("<!-- drvls: ignore[SIG004] -->\n" + SYSTEM)
+    assert codes.STALE.code in engine_codes(file, required(keys))
+    # Without the requirement, the editor hint is an ordinary diagnostic: the file may silence it.
+    assert codes.EDITED.code not in engine_codes(file, {})
+    (tmp_path / "drvls.toml").unlink()
+    file.write_text(SYSTEM + "<!-- edited -->\n")
+    assert codes.EDITED.code in engine_codes(file, {})
+
+
+def test_a_bom_dropped_by_the_editor_is_not_an_edit(tmp_path: Path, keys: KeyFiles) -> None:
+    path = tmp_path / "board.system"
+    path.write_bytes(b"\xef\xbb\xbf" + SYSTEM.encode())
+    sign_path(path, keys.key)
+    assert run(path, SYSTEM.encode()) == []  # the buffer as an editor sends it: no BOM
+    assert run(path, SYSTEM.encode(), cli=required(keys)) == []
+    assert [d.code for d in run(path, (SYSTEM + "\n").encode())] == [codes.EDITED.code]
+    path.write_bytes(SYSTEM.encode())  # a file without a BOM gets none added
+    assert [d.code for d in run(path, SYSTEM.encode())] == [codes.EDITED.code]
+
+
+def test_results_depend_on_the_sig_and_in_required_mode_on_the_trusted_keys(system: Path, keys: KeyFiles) -> None:
+    source = SourceFile(path=system, data=system.read_bytes(), text=system.read_text())
+    shown = post_check(source, AnalysisContext(settings=load_settings(system), workspace=DiskWorkspace()))
+    assert shown.dependencies == {system.with_name("board.system.sig")} and not shown.enforced
+    ctx = AnalysisContext(settings=load_settings(system, cli=required(keys)), workspace=DiskWorkspace())
+    demanded = post_check(source, ctx)
+    assert demanded.enforced
+    assert {system.with_name("board.system.sig"), keys.public_path} <= demanded.dependencies

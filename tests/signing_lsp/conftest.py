@@ -35,14 +35,26 @@ def _ignore(client: LanguageClient, params: object) -> None:
     return None
 
 
+def _record_lens_refresh(client: LanguageClient, params: object) -> None:
+    """Count `workspace/codeLens/refresh` requests, as an editor would act on them."""
+    client.lens_refreshes = getattr(client, "lens_refreshes", 0) + 1  # type: ignore[attr-defined]
+
+
+def _record_registration(client: LanguageClient, params: types.RegistrationParams) -> None:
+    """Accept watcher registrations as an editor does, keeping them so tests can see what is watched."""
+    found: list[types.Registration] = getattr(client, "registrations", [])
+    found.extend(params.registrations)
+    client.registrations = found  # type: ignore[attr-defined]
+
+
 def make_client() -> LanguageClient:
     """The pytest-lsp client, also answering the requests a real editor answers (watchers, refreshes)."""
     client = LanguageClient(converter_factory=default_converter, protocol_cls=LanguageClientProtocol)
     register_lsp_features(client, {
         **DEFAULT_CLIENT_FEATURES,
-        types.CLIENT_REGISTER_CAPABILITY: _ignore,
+        types.CLIENT_REGISTER_CAPABILITY: _record_registration,
         types.CLIENT_UNREGISTER_CAPABILITY: _ignore,
-        types.WORKSPACE_CODE_LENS_REFRESH: _ignore,
+        types.WORKSPACE_CODE_LENS_REFRESH: _record_lens_refresh,
     })
     return client
 
@@ -60,7 +72,7 @@ def capabilities() -> types.ClientCapabilities:
     return caps
 
 
-@pytest_lsp.fixture(config=SERVER)
+@pytest_lsp.fixture(config=SERVER)  # type: ignore[untyped-decorator]
 async def lsp(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
     """Editor settings trust `keys` only (the user's own trust store is switched off) and sign with it."""
     base = tmp_path

@@ -18,6 +18,6 @@ class Session:
     other: KeyPairFiles
 
     def uri(self, name: str) -> str:
-        uri = from_fs_path(str(self.root / name))
+        uri: str | None = from_fs_path(str(self.root / name))
         assert uri is not None
         return uri

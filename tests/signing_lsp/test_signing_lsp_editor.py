@@ -84,6 +84,7 @@ async def test_sign_command_signs_the_saved_file_and_never_leaks_the_key(
     assert titles == ["Sign this file with drvls"]
     result = await asyncio.wait_for(session.client.workspace_execute_command_async(
         types.ExecuteCommandParams(command=SIGN, arguments=[uri])), WAIT)
+    assert isinstance(result, dict)
     assert result["key_id"] == session.keys.key_id and result["kind"] == "detached"
     assert (session.root / "board.system.sig").is_file()
     titles = await lenses(session, uri)
@@ -118,3 +119,74 @@ async def test_sign_command_refuses_a_group_readable_key(session: Session) -> No
             types.ExecuteCommandParams(command=SIGN, arguments=[uri])), WAIT)
     assert not (session.root / "board.system.sig").exists()
     assert any("chmod 600" in m.message for m in session.client.messages)
+
+
+async def test_an_edited_signed_drv_does_not_claim_a_proven_signer(session: Session) -> None:
+    """A `.drv` changed after signing (digest recomputed, old slot kept): the old signature cannot be
+    re-checked, so the lens names the key only as claimed, and the diagnostic says the same."""
+    from drvls.drv.encoder import encode
+    from drvls.drv.model import Category, RuleSet, SourceRef, Standard
+    from drvls.signing import drv_embedded
+
+    path = session.root / "rules.drv"
+    path.write_bytes(encode(RuleSet(rules=[Standard(Category.STYLE, 1, "Indent with four spaces", None,
+                                                    SourceRef("rules.md", 1))], sources=["rules.md"])))
+    sign_path(path, load_private_key(session.keys.private))
+    data = bytearray(path.read_bytes())
+    slot = drv_embedded.find_slot(bytes(data))
+    assert slot is not None
+    data[data.index(b"Indent")] = ord("i")
+    data[32:64] = drv_embedded.digest(bytes(data), slot)
+    path.write_bytes(bytes(data))
+    uri = session.uri("rules.drv")
+    titles = await lenses(session, uri)
+    assert titles == [f"✗ signature claiming key {session.keys.key_id}: edited since signing"]
+    items = [d for d in await diagnostics(session, uri) if str(d.code) == "SIG006"]
+    assert len(items) == 1 and f"claims key {session.keys.key_id}" in items[0].message
+
+
+async def test_no_sign_lens_on_files_drvls_does_not_check(session: Session) -> None:
+    uri = session.uri("board.system")
+    (session.root / "board.system").write_text(SYSTEM)
+    assert await lenses(session, uri) == ["Sign this file with drvls"]
+    notes = session.root / "notes.txt"
+    notes.write_text("not a file drvls checks\n")
+    assert await lenses(session, session.uri("notes.txt")) == []
+    from pygls.uris import from_fs_path
+
+    key_uri = from_fs_path(str(session.keys.private))
+    assert key_uri is not None
+    assert await lenses(session, key_uri) == []
+
+
+async def test_a_key_only_the_repository_trusts_is_marked_in_the_lens(session: Session) -> None:
+    (session.root / "team.pub").write_bytes(session.other.public.read_bytes())
+    (session.root / "drvls.toml").write_text('[signing]\ntrusted_keys = ["team.pub"]\n')
+    session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=session.uri("drvls.toml"), type=types.FileChangeType.Created)]))
+    path = session.root / "board.system"
+    path.write_text(SYSTEM)
+    sign_path(path, load_private_key(session.other.private))
+    uri = open_doc(session, "board.system", SYSTEM)
+    titles = await lenses(session, uri)
+    assert len(titles) == 1
+    assert titles[0].startswith(f"✓ signed by key {session.other.key_id}: valid, trusted by the repository itself")
+
+
+async def test_a_signed_file_with_a_byte_order_mark_is_not_edited(session: Session) -> None:
+    """Editors hand the server the text without the BOM; the signature covers the bytes with it."""
+    path = session.root / "board.system"
+    path.write_bytes(b"\xef\xbb\xbf" + SYSTEM.encode())
+    sign_path(path, load_private_key(session.keys.private))
+    uri = open_doc(session, "board.system", SYSTEM)
+    titles = await lenses(session, uri)
+    assert len(titles) == 1 and titles[0].startswith(f"✓ signed by key {session.keys.key_id}: valid")
+    assert sig_codes(await diagnostics(session, uri)) == []
+    edit_first_char(session, uri, 2, "  <!-- tweak -->\n")
+    assert sig_codes(await diagnostics(session, uri)) == ["SIG006"]
+    # Saved: the sign command accepts the buffer (BOM aside it matches the disk) and re-signs.
+    path.write_bytes(b"\xef\xbb\xbf" + SYSTEM.replace("<system>\n", "<system>\n  <!-- tweak -->\n").encode())
+    result = await asyncio.wait_for(session.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=SIGN, arguments=[uri])), WAIT)
+    assert isinstance(result, dict) and result["key_id"] == session.keys.key_id
+    assert sig_codes(await diagnostics(session, uri)) == []

@@ -17,7 +17,10 @@ to be canonical. A raw 64-byte upstream `.drv.sig` never starts with the header 
 from __future__ import annotations
 
 import base64
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +35,7 @@ HEADER = b"drvls-signature v1\n"
 DOMAIN = b"drvls-detached-signature-v1\x00"
 SUFFIX = ".sig"
 MAX_SIG_FILE = 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 _LINES = (
     re.compile(rb"drvls-signature v1"),
     re.compile(rb"algorithm: ed25519"),
@@ -48,6 +52,22 @@ class SigFormatError(Exception):
 
 def signature_path(path: Path) -> Path:
     return path.with_name(path.name + SUFFIX)
+
+
+def with_disk_bom(path: Path, data: bytes) -> bytes:
+    """`data` with the UTF-8 byte order mark that `path` has on disk, when `data` lacks it.
+
+    Editors drop a BOM from the text they hand to a language server, but the signature covers the
+    file's bytes; without this, an untouched BOM file would read as edited since signing.
+    """
+    if data.startswith(UTF8_BOM):
+        return data
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(UTF8_BOM)) if path.is_file() else b""
+    except OSError:
+        return data
+    return UTF8_BOM + data if head == UTF8_BOM else data
 
 
 def file_digest(data: bytes) -> bytes:
@@ -105,12 +125,19 @@ def parse(raw: bytes) -> DetachedSignature:
 
 
 def read_sig(path: Path) -> bytes | None:
-    """The bytes of `path` (at most a little over the size limit), None when it does not exist."""
+    """The bytes of `path` (at most a little over the size limit), None when it does not exist.
+
+    Opened non-blocking and checked to be a regular file, so a FIFO or device named `FILE.sig`
+    cannot hang a lint run or the editor; that is an OSError like any unreadable file.
+    """
     try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_SIG_FILE + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read(MAX_SIG_FILE + 1)
 
 
 def check(data: bytes, raw: bytes, sig_path: Path) -> Evidence:
@@ -127,7 +154,7 @@ def check(data: bytes, raw: bytes, sig_path: Path) -> Evidence:
     key = PublicKey(sig.public_key)
     if not key.verify(sig.message, sig.signature):
         return Evidence(Status.INVALID, Kind.DETACHED, f"{sig_path.name}: the Ed25519 signature does not verify",
-                        sig.public_key, sig_path)
+                        sig.public_key, sig_path, key_verified=False)
     if file_digest(data) != sig.digest:
         return Evidence(Status.STALE, Kind.DETACHED,
                         "the file changed after it was signed (its BLAKE3-256 digest differs from the signed one)",

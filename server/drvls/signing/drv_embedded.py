@@ -13,7 +13,8 @@ Slot layout (offsets relative to the section start; all-zero = unsigned):
 
 Every byte is either signed (0..64) or is the signature itself; the fixed fields and the key id
 are also checked, and the file's stored header digest must equal the recomputed one.
-The 16-byte digest prefix lets a changed file be told apart from a forged signature.
+The 16-byte digest prefix lets a changed file be told apart from a forged signature; the signature
+over the old content cannot be re-checked then, so a stale verdict's key is only claimed.
 """
 
 from __future__ import annotations
@@ -152,10 +153,14 @@ def check(data: bytes, slot: Slot) -> Evidence:
         return Evidence(Status.INVALID, Kind.EMBEDDED, problem)
     public = body[16:48]
     if body[48:64] != current[:DIGEST_PREFIX]:
+        # The signed digest belongs to content that is gone, so the signature cannot be re-checked.
         return Evidence(Status.STALE, Kind.EMBEDDED,
-                        "the file changed after it was signed (its digest differs from the signed one)", public)
+                        "the file changed after it was signed (its digest differs from the one recorded in the "
+                        "SIGNATURE section; the old signature cannot be re-checked, so the signer is unproven)",
+                        public, key_verified=False)
     if not PublicKey(public).verify(message(body[:64], current), body[64:]):
-        return Evidence(Status.INVALID, Kind.EMBEDDED, "the Ed25519 signature does not verify", public)
+        return Evidence(Status.INVALID, Kind.EMBEDDED, "the Ed25519 signature does not verify", public,
+                        key_verified=False)
     return Evidence(Status.VALID, Kind.EMBEDDED, "signature verifies", public)
 
 

@@ -42,6 +42,9 @@ class Evidence:
     reason: str
     public_key: bytes | None = None
     signature_path: Path | None = None
+    # False when `public_key` is only what the signature claims: its Ed25519 check failed or could
+    # not be made (an embedded signature over content that is gone), so nobody is proven to have signed.
+    key_verified: bool = True
 
     @property
     def key_id(self) -> str | None:

@@ -158,8 +158,12 @@ def parse_private_key(text: str, name: str = "private key") -> PrivateKey:
 
 
 def _read_small(path: Path, what: str) -> str:
+    """A key file's text; opened non-blocking and required to be a regular file, so a FIFO cannot hang us."""
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise KeyFileError(f"{path}: a {what} key must be a regular file")
             data = handle.read(MAX_KEY_FILE + 1)
     except OSError as exc:
         raise KeyFileError(f"{path}: cannot read {what} key file: {exc.strerror or type(exc).__name__}") from None

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+from drvls.core.config import Settings
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, Range, Severity
 from drvls.core.engine import make
-from drvls.core.languages import AnalysisContext, SourceFile
+from drvls.core.languages import AnalysisContext, PostCheckResult, SourceFile
 from drvls.signing import codes, detached, drv_embedded
 from drvls.signing.evidence import Evidence, Kind, Status
 from drvls.signing.trust import load_store, sources_from_settings
@@ -31,15 +33,29 @@ def first_line_range(source: SourceFile) -> Range:
     return Range.at(0, 0, 0, len(first))
 
 
-def post_check(source: SourceFile, ctx: AnalysisContext) -> list[Diagnostic]:
+def post_check(source: SourceFile, ctx: AnalysisContext) -> PostCheckResult:
+    """Signature diagnostics, depending on `FILE.sig` (whether or not it exists yet) so that an
+    editor re-checks the file when its `.sig` is written, replaced or removed."""
     if source.path is None:
-        return []
+        return PostCheckResult([])
     section = ctx.settings.section("signing")
+    depends = frozenset({detached.signature_path(source.path)})
     if section.get("require_signatures"):
-        return required(source, ctx, section)
+        # Enforced: neither an inline `drvls: ignore` in the file nor the repository's select/ignore
+        # may excuse a file from the signature requirement (a file cannot vouch for itself).
+        return PostCheckResult(required(source, ctx, section), depends | trust_dependencies(ctx.settings),
+                               enforced=True)
     if section.get("show_state", True) is False:
-        return []
-    return state(source)
+        return PostCheckResult([])
+    return PostCheckResult(state(source), depends)
+
+
+def buffer_bytes(source: SourceFile) -> bytes:
+    """The bytes the signature is checked against: a text file's BOM, dropped by editors, is put back."""
+    assert source.path is not None
+    if drv_embedded.applies(source.path, source.data):
+        return source.data
+    return detached.with_disk_bom(source.path, source.data)
 
 
 def _has_signature(source: SourceFile) -> bool:
@@ -55,9 +71,11 @@ def state(source: SourceFile) -> list[Diagnostic]:
     if not _has_signature(source):
         return []
     assert source.path is not None
-    evidence = evidence_for(source.path, source.data)
+    evidence = evidence_for(source.path, buffer_bytes(source))
     where = first_line_range(source)
-    key = f" by key {evidence.key_id}" if evidence.key_id else ""
+    key = ""
+    if evidence.key_id:
+        key = f" by key {evidence.key_id}" if evidence.key_verified else f", which claims key {evidence.key_id}"
     if evidence.status is Status.STALE:
         return [make(codes.EDITED, f"signature no longer matches (edited since signing{key})", where)]
     if evidence.status is Status.LEGACY:
@@ -76,12 +94,20 @@ def _trust_problems(ctx: AnalysisContext, problems: list[str]) -> list[Diagnosti
     return [make(codes.TRUST_CONFIG, problem) for problem in fresh]
 
 
+def trust_dependencies(settings: Settings) -> frozenset[Path]:
+    """The trusted-key files and folders a required-mode verdict rests on (the store is cached)."""
+    sources = sources_from_settings(settings)
+    store = load_store(sources)
+    folders = [*sources.cli, *sources.repository, *([sources.user_store] if sources.user_store else [])]
+    return frozenset(folders) | {trusted.location for trusted in store.keys.values()}
+
+
 def required(source: SourceFile, ctx: AnalysisContext, section: dict[str, Any]) -> list[Diagnostic]:
     """Every file must carry a valid signature from a key trusted outside the repository."""
     assert source.path is not None
     store = load_store(sources_from_settings(ctx.settings))
     out = _trust_problems(ctx, store.problems)
-    evidence: Evidence = evidence_for(source.path, source.data)
+    evidence: Evidence = evidence_for(source.path, buffer_bytes(source))
     diag = diagnostic_for(judge(source.path, evidence, store), first_line_range(source))
     if diag is not None:
         out.append(diag)
@@ -90,7 +116,9 @@ def required(source: SourceFile, ctx: AnalysisContext, section: dict[str, Any]) 
 
 def diagnostic_for(verdict: Verdict, where: Range) -> Diagnostic | None:
     """The required-mode diagnostic for a verdict; None when it passes."""
-    key = f" (key {verdict.key_id})" if verdict.key_id else ""
+    key = ""
+    if verdict.key_id:
+        key = f" (key {verdict.key_id})" if verdict.key_verified else f" (claimed key {verdict.key_id}, unproven)"
     status = verdict.status
     if status is Status.VALID:
         if verdict.repository_only and verdict.trusted_by is not None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from drvls.signing import detached, drv_embedded
 from drvls.signing.evidence import Kind, SigningError
-from drvls.signing.keys import PrivateKey
+from drvls.signing.keys import PRIVATE_HEADER, PrivateKey
 
-HEADER_PEEK = 8
+PRIVATE_KEY_MAGIC = PRIVATE_HEADER.encode("ascii")
+HEADER_PEEK = len(PRIVATE_KEY_MAGIC)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,10 @@ def _peek(path: Path) -> bytes:
 
 def sign_path(path: Path, key: PrivateKey) -> Signed:
     """Sign `path` with `key`; `.drv` v2 files are rewritten in place (atomically, same mode)."""
-    embedded = drv_embedded.applies(path, _peek(path))
+    head = _peek(path)
+    if head.startswith(PRIVATE_KEY_MAGIC):  # a `.sig` beside it would publish a digest of the secret
+        raise SigningError(f"{path} is a drvls private key; it is never signed")
+    embedded = drv_embedded.applies(path, head)
     try:
         if embedded:
             drv_embedded.sign_file(path, key)

@@ -23,6 +23,7 @@ class Verdict:
     reason: str
     key_id: str | None = None
     trusted_by: TrustedKey | None = None
+    key_verified: bool = True  # False: `key_id` is only what the signature claims (see Evidence)
 
     @property
     def ok(self) -> bool:
@@ -37,7 +38,8 @@ class Verdict:
         """One human-readable line: `PATH: STATUS — details`."""
         parts = [self.reason]
         if self.key_id:
-            parts.append(f"key {self.key_id} ({self.kind.value})")
+            claimed = "" if self.key_verified else ", claimed, not verified"
+            parts.append(f"key {self.key_id} ({self.kind.value}{claimed})")
         if self.trusted_by is not None:
             parts.append(self.trusted_by.describe())
         return f"{self.path}: {self.status.value} — {'; '.join(parts)}"
@@ -48,7 +50,8 @@ class Verdict:
             trusted = {"origin": self.trusted_by.origin.value, "location": str(self.trusted_by.location),
                        "repository_only": self.repository_only}
         return {"path": str(self.path), "status": self.status.value, "kind": self.kind.value,
-                "reason": self.reason, "key_id": self.key_id, "trusted_by": trusted}
+                "reason": self.reason, "key_id": self.key_id,
+                "key_verified": self.key_verified if self.key_id else None, "trusted_by": trusted}
 
 
 def evidence_for(path: Path, data: bytes) -> Evidence:
@@ -64,7 +67,8 @@ def judge(path: Path, evidence: Evidence, trust: TrustStore) -> Verdict:
     """Turn evidence into a verdict: a sound signature is valid only from a trusted key."""
     key_id = evidence.key_id
     if evidence.status is not Status.VALID or evidence.public_key is None:
-        return Verdict(path, evidence.status, evidence.kind, evidence.reason, key_id)
+        return Verdict(path, evidence.status, evidence.kind, evidence.reason, key_id,
+                       key_verified=evidence.key_verified)
     trusted = trust.lookup(evidence.public_key)
     if trusted is None:
         return Verdict(path, Status.UNTRUSTED, evidence.kind,

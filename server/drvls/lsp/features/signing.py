@@ -61,7 +61,7 @@ def current_bytes(server: DrvlsServer, uri: str, path: Path) -> bytes | None:
     """The open buffer's bytes for text files; `.drv` files are binary, so always read from disk."""
     doc = server.documents.get(uri)
     if doc is not None and path.suffix != ".drv":
-        return doc.text.encode("utf-8", "surrogatepass")
+        return detached.with_disk_bom(path, doc.text.encode("utf-8", "surrogatepass"))
     try:
         return path.read_bytes()
     except OSError:
@@ -131,7 +131,7 @@ def sign_document(server: DrvlsServer, uri: str) -> Signed:
             on_disk = path.read_bytes()
         except OSError as exc:
             raise SignCommandError(f"cannot read {path.name}: {exc.strerror}") from None
-        if on_disk != doc.text.encode("utf-8", "surrogatepass"):
+        if on_disk != detached.with_disk_bom(path, doc.text.encode("utf-8", "surrogatepass")):
             raise SignCommandError(f"{path.name} has unsaved changes; save it before signing")
     settings = server.settings.for_file(path)
     try:
@@ -146,6 +146,10 @@ def refresh(server: DrvlsServer, uri: str) -> None:
     doc = server.documents.get(uri)
     if doc is not None:
         server.recheck([doc])
+    refresh_lenses(server)
+
+
+def refresh_lenses(server: DrvlsServer) -> None:
     caps = server.client_capabilities
     workspace = caps.workspace if caps is not None else None
     lens = workspace.code_lens if workspace is not None else None
@@ -153,7 +157,17 @@ def refresh(server: DrvlsServer, uri: str) -> None:
         server.workspace_code_lens_refresh(None)
 
 
+def on_disk_change(server: DrvlsServer, path: Path) -> None:
+    """A `FILE.sig` changed on disk: if FILE is open, its lens is out of date (its diagnostics are
+    re-checked by the server, since every file's result depends on its `.sig`)."""
+    stem = path.name[:-len(detached.SUFFIX)]
+    if path.name.endswith(detached.SUFFIX) and stem and server.documents.by_path(path.with_name(stem)):
+        refresh_lenses(server)
+
+
 def register(server: DrvlsServer) -> None:
+    server.disk_listeners.append(lambda path: on_disk_change(server, path))
+
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
         try:
