@@ -10,8 +10,12 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-if str(REPO / "server") not in sys.path:
-    sys.path.insert(0, str(REPO / "server"))
+# The grammar's Python binding, built in place by `python setup.py build_ext --inplace`
+# (an installed drvls has it on the path already).
+GRAMMAR_BINDING = REPO / "grammars" / "tree-sitter-camkes" / "bindings" / "python"
+for _entry in (REPO / "server", GRAMMAR_BINDING):
+    if str(_entry) not in sys.path:
+        sys.path.append(str(_entry))
 
 from drvls.core.config import Settings  # noqa: E402
 from drvls.core.diagnostics import Diagnostic, Severity  # noqa: E402
@@ -19,6 +23,12 @@ from drvls.core.engine import check_path  # noqa: E402
 from drvls.core.languages import AnalysisContext, DiskWorkspace  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "camkes"
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for running drvls from this source tree in a child process."""
+    paths = [str(REPO / "server"), str(GRAMMAR_BINDING), os.environ.get("PYTHONPATH", "")]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
 
 
 def camkes_corpus() -> Path:

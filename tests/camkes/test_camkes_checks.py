@@ -194,8 +194,8 @@ def test_syntax_error_has_a_plain_message_and_recovery(tmp_path: Path) -> None:
     write(tmp_path, {"bad.camkes": "component U { control }\ncomponent V { uses Missing m; }\n"})
     found = check(tmp_path, "bad.camkes")
     syntax = only(found, "CK001")
-    assert syntax.message == "syntax error: unexpected '}', expected ';'"
-    assert where(syntax)[:2] == (1, 23)
+    assert syntax.message == "syntax error: missing `;` after `control`"
+    assert where(syntax)[:2] == (1, 22)
     assert messages(found, "CK005") == ["unknown reference to 'Missing'"]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -11,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from camkes_helpers import REPO, write
+from camkes_helpers import subprocess_env, write
 
 needs_cpp = pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on PATH")
 
 
 def drvls(*args: str, cwd: Path) -> tuple[int, Any]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "server"),
-                                                                    os.environ.get("PYTHONPATH")])))
+    env = subprocess_env()
     done = subprocess.run([sys.executable, "-m", "drvls", "check", "--format", "json", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, check=False, timeout=120)
     return done.returncode, json.loads(done.stdout)

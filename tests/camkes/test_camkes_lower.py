@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from camkes_helpers import CORPUS, camkes_corpus, check, errors, messages, only, where, write
-from drvls.camkes import lower
+from drvls.camkes import grammar
 from drvls.core.config import Settings
 from drvls.core.engine import check_path
 from drvls.core.languages import AnalysisContext, DiskWorkspace
 
-pytestmark = pytest.mark.skipif(not lower.available(),
+pytestmark = pytest.mark.skipif(not grammar.available(),
                                 reason="the tree-sitter-camkes grammar (tree_sitter_camkes) is not built")
 NO_CPP = "/nonexistent/cpp-program"
 

@@ -20,7 +20,9 @@ WAIT_SECONDS = 20.0  # a test gives up after this long (a failure, not a measure
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "server"), env.get("PYTHONPATH", "")) if p)
+    binding = REPO / "grammars" / "tree-sitter-camkes" / "bindings" / "python"  # built in place
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "server"), str(binding), env.get("PYTHONPATH", ""))
+                                        if p)
     return env
 
 

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
+from typing import Any
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.apps import importing_apps
 from drvls.camkes.checks.run import check_program
-from drvls.camkes.frontend import FrontResult, load
+from drvls.camkes.frontend import FrontResult, Reuse, load
 from drvls.camkes.imports import Program, build_program, normal, reachable
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 from drvls.camkes.preprocess import ReadText
 from drvls.camkes.settings import CamkesSettings, read_settings
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, RelatedLocation, Severity
 from drvls.core.engine import make
-from drvls.core.languages import Analysis, AnalysisContext, DiskWorkspace, SourceFile
+from drvls.core.languages import Analysis, AnalysisContext, SourceFile
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class CamkesAnalyzer:
         settings = read_settings(ctx.settings)
         read = workspace_reader(ctx)
         path = normal(source.path) if source.path is not None else None
-        own = load(source.text, path, settings, read)
+        own = load(source.text, path, settings, read, _reuse(ctx))
         is_app = any(isinstance(item, m.Assembly) for item in own.parsed.items)
         apps = [] if is_app or path is None else importing_apps(path, list(ctx.workspace.roots()), settings, read)
         if apps and path is not None:
@@ -55,7 +56,8 @@ class CamkesAnalyzer:
         dependencies |= own.parsed.included
         if path is not None:
             dependencies.discard(path)
-        return Analysis(diagnostics=diagnostics, dependencies=frozenset(dependencies))
+        state = CamkesState(own.tree) if own.tree is not None else None
+        return Analysis(diagnostics=diagnostics, state=state, dependencies=frozenset(dependencies))
 
     def _in_apps(self, own: FrontResult, path: Path, apps: list[Path], settings: CamkesSettings,
                  read: ReadText) -> tuple[list[Diagnostic], set[Path]]:
@@ -116,6 +118,20 @@ class CamkesAnalyzer:
         return out
 
 
+@dataclass(frozen=True)
+class CamkesState:
+    """Kept between edits of one buffer: the tree of its text, for an incremental re-parse."""
+
+    tree: Any
+
+
+def _reuse(ctx: AnalysisContext) -> Reuse | None:
+    previous = ctx.previous.state if ctx.previous is not None else None
+    if isinstance(previous, CamkesState) and ctx.edits:
+        return Reuse(previous.tree, tuple(ctx.edits))
+    return None
+
+
 _AppKey = tuple[Path, CamkesSettings]
 _app_results: dict[_AppKey, tuple[tuple[tuple[Path, int], ...], list[Problem], set[Path]]] = {}
 
@@ -141,7 +157,7 @@ def check_app(app: Path, text: str, settings: CamkesSettings, read: ReadText) ->
 
 def in_editor(ctx: AnalysisContext) -> bool:
     """The language server reads through open buffers; the CLI through the plain disk."""
-    return ctx.session.get("interface") == "lsp" or not isinstance(ctx.workspace, DiskWorkspace)
+    return ctx.session.get("interface") == "lsp"
 
 
 def imported_errors(program: Program, problems: list[Problem]) -> list[Diagnostic]:

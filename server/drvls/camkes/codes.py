@@ -76,3 +76,6 @@ HARDWARE_SETTING = rule("CK028", "hardware-setting", Severity.WARNING,
                         FAMILY)
 AST_CYCLE = rule("CK029", "ast-cycle", Severity.ERROR,
                  "A component contains an instance of itself (possible only with forward references).", FAMILY)
+NO_GRAMMAR = rule("CK030", "no-grammar", Severity.ERROR,
+                  "The CAmkES tree-sitter grammar is not built into this installation, so nothing can be checked.",
+                  FAMILY)

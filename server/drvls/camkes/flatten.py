@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 
 MAX_DEPTH = 32
 

@@ -1,16 +1,23 @@
-"""One file from text to model: preprocess (or not), tokenize, parse; cached per text and settings."""
+"""One file from text to model: preprocess (or not), parse with tree-sitter, lower; cached per text and settings.
+
+There is one parser, the tree-sitter grammar. With cpp, the preprocessed text (line markers
+included: the grammar keeps them as preprocessor nodes) is parsed and positions are mapped
+back through the markers. A file cpp would leave unchanged is parsed as written, and so is
+every file when no preprocessor exists (then leniently: macro lines stay nodes of their own).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from drvls.camkes import codes
+from drvls.camkes import codes, grammar
 from drvls.camkes import model as m
-from drvls.camkes.lexer import Locator, tokenize
-from drvls.camkes.lower import parse_raw
-from drvls.camkes.parser import Problem, parse_tokens
+from drvls.camkes.lower import lower, lower_text
+from drvls.camkes.model import Problem
+from drvls.camkes.positions import CppPositions
 from drvls.camkes.preprocess import (
     ColumnMapper,
     CppMissing,
@@ -19,11 +26,13 @@ from drvls.camkes.preprocess import (
     effective_flags,
     needs_cpp,
     preprocess,
-    raw,
     stamp,
 )
 from drvls.camkes.settings import CamkesSettings
 from drvls.core.diagnostics import Position, Range
+
+NO_GRAMMAR = ("the CAmkES grammar (module tree_sitter_camkes) is not installed, so CAmkES files cannot be "
+              "checked: reinstall drvls with its compiled extensions")
 
 
 @dataclass
@@ -33,13 +42,26 @@ class FrontResult:
     used_cpp: bool = False
     cpp_missing: bool = False
     stamps: tuple[tuple[Path, int, int], ...] = ()
+    # The tree of the text as written, when it was parsed without cpp (reusable after an edit).
+    tree: Any = None
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """A previous tree of this file and the edits made since, for an incremental re-parse."""
+
+    tree: Any
+    edits: tuple[Any, ...]
 
 
 _CACHE: dict[tuple[object, ...], FrontResult] = {}
 _CACHE_LIMIT = 4096
+# The model last lowered from each file's preprocessed text (the same object when cpp's result is re-used).
+_BY_OUTPUT: dict[tuple[Path | None, int], tuple[Preprocessed, FrontResult]] = {}
 
 
-def load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText) -> FrontResult:
+def load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
+         reuse: Reuse | None = None) -> FrontResult:
     """The parsed model of one file with its own problems (syntax, lifting, cpp); never raises."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     # Import paths never matter here, and cpp flags only for files cpp can change.
@@ -48,51 +70,60 @@ def load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText)
     hit = _CACHE.get(key)
     if hit is not None and all(stamp(p) == (t, n) for p, t, n in hit.stamps):
         return hit
-    result = _load(text, path, settings, read)
+    result = _load(text, path, settings, read, reuse)
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[key] = result
     return result
 
 
-def _load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText) -> FrontResult:
-    cpp_missing = False
+def load_uncached(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
+                  shortcut: bool = True) -> FrontResult:
+    """`load` without the cache; `shortcut=False` runs cpp even on text it would leave unchanged."""
+    return _load(text, path, settings, read, None, shortcut)
+
+
+def _parse(text: str, reuse: Reuse | None) -> Any:
+    """The tree of `text`, re-using the previous tree of the same buffer when there is one."""
+    data = text.encode("utf-8", "surrogatepass")
+    if reuse is not None and reuse.edits:
+        old = reuse.tree.copy()
+        for edit in reuse.edits:
+            old.edit(start_byte=edit.start_byte, old_end_byte=edit.old_end_byte, new_end_byte=edit.new_end_byte,
+                     start_point=edit.start_point, old_end_point=edit.old_end_point,
+                     new_end_point=edit.new_end_point)
+        return grammar.parse(data, old)
+    return grammar.parse(data)
+
+
+def _load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
+          reuse: Reuse | None, shortcut: bool = True) -> FrontResult:
+    if not grammar.available():
+        return FrontResult(m.ParsedFile(path, []), [Problem(codes.NO_GRAMMAR, NO_GRAMMAR, m.Loc(path))])
     try:
-        pre = preprocess(text, path, settings)
+        pre = preprocess(text, path, settings, shortcut)
     except CppMissing:
-        lowered = parse_raw(text, path)
-        if lowered is not None:  # the raw tree: macro lines stay nodes of their own
-            parsed, problems = lowered
-            return FrontResult(parsed, problems, False, True)
-        pre = raw(text, path)
-        cpp_missing = True
+        tree = _parse(text, reuse)
+        parsed, problems = lower_text(tree.root_node, text, path, strict=False)
+        return FrontResult(parsed, problems, False, True, tree=tree)
     if pre.error is not None:
         err = pre.error
         loc = m.Loc(err.path, Range(Position(err.line, err.column), Position(err.line, err.column)))
         return FrontResult(m.ParsedFile(path, [], set(pre.included)),
                            [Problem(codes.CPP_FAILED, err.message, loc)], True, False)
-    tokens, lex_errors = tokenize(pre.text, locator(pre, text, path, read), eager=pre.used_cpp)
-    parsed, problems = parse_tokens(tokens, path)
+    if not pre.used_cpp:  # cpp would change nothing the grammar does not already skip
+        tree = _parse(text, reuse)
+        parsed, problems = lower_text(tree.root_node, text, path, strict=True)
+        return FrontResult(parsed, problems, False, False, tree=tree)
+    same = _BY_OUTPUT.get((path, id(pre)))
+    if same is not None and same[0] is pre:  # cpp's result re-used under other flags: so is the model
+        return same[1]
+    tree = grammar.parse(pre.text.encode("utf-8", "surrogatepass"))
+    positions = CppPositions(tree.root_node, pre.text, pre, ColumnMapper(text, path, read), path)
+    parsed, problems = lower(tree.root_node, positions, path, strict=True)
     parsed.included = set(pre.included)
-    problems = [Problem(codes.SYNTAX, e.message, e.loc) for e in lex_errors] + problems
-    return FrontResult(parsed, problems, pre.used_cpp, cpp_missing, pre.stamps)
-
-
-def locator(pre: Preprocessed, text: str, path: Path | None, read: ReadText) -> Locator:
-    """Maps output (line, column, token) to the source file and range the token was written at."""
-    if not pre.used_cpp:
-        def identity(line: int, column: int, token: str) -> m.Loc:
-            end = Position(line, column + len(token))
-            return m.Loc(path, Range(Position(line, column), end))
-        return identity
-    mapper = ColumnMapper(text, path, read)
-    origins = pre.origins
-
-    def mapped(line: int, column: int, token: str) -> m.Loc:
-        if line >= len(origins):
-            source, src_line = (origins[-1] if origins else (path, 0))
-        else:
-            source, src_line = origins[line]
-        start, end = mapper.locate(source, src_line, token)
-        return m.Loc(source, Range(Position(src_line, start), Position(src_line, end)))
-    return mapped
+    result = FrontResult(parsed, problems, True, False, pre.stamps)
+    if len(_BY_OUTPUT) >= _CACHE_LIMIT:
+        _BY_OUTPUT.clear()
+    _BY_OUTPUT[(path, id(pre))] = (pre, result)
+    return result

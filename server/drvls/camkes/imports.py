@@ -20,8 +20,8 @@ from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.connectors import FALLBACK_FILES, connector_items
 from drvls.camkes.frontend import load
-from drvls.camkes.parser import Problem
-from drvls.camkes.preprocess import CppMissing, ReadText, preprocess
+from drvls.camkes.model import Problem
+from drvls.camkes.preprocess import CppMissing, ReadText, needs_cpp, preprocess
 from drvls.camkes.settings import CamkesSettings
 
 
@@ -61,7 +61,7 @@ def find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
     key = (imp.target, imp.angle, base, settings.import_path)
     now = time.monotonic()
     hit = _found.get(key)
-    if hit is not None and now - hit[0] < FIND_TTL_SECONDS and (hit[1] is None or exists(hit[1]) is not None):
+    if hit is not None and now - hit[0] < FIND_TTL_SECONDS:  # a file gone since is caught when it is read
         return hit[1]
     if len(_found) > 16384:
         _found.clear()
@@ -153,8 +153,27 @@ def reachable(program: Program, start: Path) -> set[Path]:
     return seen
 
 
+_direct: dict[tuple[Path, int, tuple[Path, ...]], tuple[float, list[Path]]] = {}
+
+
 def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> list[Path]:
-    """Files named by `import` lines, found without preprocessing (guarded imports count too)."""
+    """Files named by `import` lines, found without preprocessing (guarded imports count too).
+
+    Kept a few seconds, like the answers of `find_import` it is made of.
+    """
+    key = (path, hash(text), settings.import_path)
+    now = time.monotonic()
+    hit = _direct.get(key)
+    if hit is not None and now - hit[0] < FIND_TTL_SECONDS:
+        return hit[1]
+    if len(_direct) > 16384:
+        _direct.clear()
+    found = _direct_imports(text, path, settings, read)
+    _direct[key] = (now, found)
+    return found
+
+
+def _direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> list[Path]:
     out = []
     for match in IMPORT_LINE.finditer(text):
         raw = match.group(1)
@@ -203,7 +222,7 @@ def prefetch(paths: set[Path], root: Path, root_text: str, settings: CamkesSetti
     jobs = []
     for path in paths:
         text = root_text if path == root else read(path)
-        if text is not None and "#" in text:
+        if text is not None and needs_cpp(text, settings):
             jobs.append((text, path))
     if len(jobs) < 2:
         return

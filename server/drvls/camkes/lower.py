@@ -1,26 +1,54 @@
-"""The tree-sitter tree of a file's raw text → the model, for when no C preprocessor is available.
+"""The tree-sitter tree of a CAmkES file → the model, following camkes-tool's lifting (stage 3).
 
-With cpp, files are parsed after preprocessing (see `frontend`), because declarations often
-come out of macros. Without it, camkes-tool's `--nocpp` would fail on every macro line; the
-tree-sitter grammar instead keeps macro invocations as nodes of their own, so the rest of the
-file still lowers to a model with exact positions in the text the user edits. Lowering follows
-camkes-tool's lifting (stage 3) as `parser` does: values evaluated, types normalised.
+One grammar serves both texts a file can have. After the C preprocessor (or for a file cpp
+would leave unchanged) the lowering is *strict*, as camkes-tool's own parser is: a macro
+left unexpanded, a name where a value belongs or a query inside an expression is a syntax
+error. Without a preprocessor the raw text is lowered leniently: macro invocations are
+nodes of their own and unknown constants are just unknown, so the rest of the file still
+gives a model. Values are evaluated and types normalised as camkes-tool does.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
-from drvls.camkes.lexer import KEYWORDS
-from drvls.camkes.parser import BINARY_LEVELS, Problem
-from drvls.core.diagnostics import Range
-from drvls.core.text import LineIndex
+from drvls.camkes.model import Problem
+from drvls.camkes.positions import Positions, TextPositions, is_skipped, span
+from drvls.camkes.syntax import syntax_problems
 
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {op: fn for level in BINARY_LEVELS for op, fn in level.items()}
+KEYWORDS = frozenset({
+    "assembly", "attribute", "Buf", "char", "component", "composition", "configuration", "connection",
+    "connector", "consumes", "control", "dataport", "Dataport", "Dataports", "emits", "Event", "Events",
+    "export", "False", "false", "from", "group", "hardware", "has", "import", "in", "include", "inout",
+    "int", "integer", "int64_t", "maybe", "mutex", "out", "procedure", "Procedure", "Procedures",
+    "provides", "refin", "semaphore", "schedule", "binary_semaphore", "signed", "struct", "string", "ticks",
+    "thread", "threads", "True", "true", "to", "uint64_t", "unsigned", "us", "uses", "void", "with"
+})
+
+
+def _div(a: Any, b: Any) -> Any:
+    if isinstance(a, float) or isinstance(b, float):
+        return a / b
+    return a // b
+
+
+def _bool(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], int]:
+    return lambda a, b: int(bool(fn(a, b)))
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "||": _bool(lambda a, b: a or b), "&&": _bool(lambda a, b: a and b),
+    "|": operator.or_, "^": operator.xor, "&": operator.and_,
+    "==": _bool(operator.eq), "!=": _bool(operator.ne),
+    "<": _bool(operator.lt), "<=": _bool(operator.le), ">": _bool(operator.gt), ">=": _bool(operator.ge),
+    "<<": operator.lshift, ">>": operator.rshift, "+": operator.add, "-": operator.sub,
+    "*": operator.mul, "/": _div, "%": operator.mod, "**": operator.pow,
+}
 _UNARY: dict[str, Callable[[Any], Any]] = {
     "-": lambda v: -v, "+": lambda v: v, "!": lambda v: int(not v), "~": lambda v: -1 - v}
 _END_KINDS = {"Procedure": ("Procedure", False), "Procedures": ("Procedure", True),
@@ -30,50 +58,40 @@ _KINDS = {"provides_declaration": m.PROVIDES, "uses_declaration": m.USES, "emits
           "consumes_declaration": m.CONSUMES, "dataport_declaration": m.DATAPORT}
 _HAS = {"mutex": m.MUTEX, "semaphore": m.SEMAPHORE, "binary_semaphore": m.BINARY_SEMAPHORE}
 
-_parser: Any = None
 
-
-def available() -> bool:
-    """Whether the CAmkES grammar is built into this installation."""
-    return _get_parser() is not None
-
-
-def _get_parser() -> Any:
-    global _parser
-    if _parser is None:
-        try:
-            import tree_sitter
-            import tree_sitter_camkes
-        except ImportError:
-            _parser = False
-        else:
-            _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_camkes.language()))
-    return _parser or None
-
-
-def parse_raw(text: str, path: Path | None) -> tuple[m.ParsedFile, list[Problem]] | None:
-    """Parse the raw text with tree-sitter and lower it; None when the grammar is not installed."""
-    parser = _get_parser()
-    if parser is None:
-        return None
-    tree = parser.parse(text.encode("utf-8", "surrogatepass"))
-    lowerer = Lowerer(text, path)
-    items = lowerer.file(tree.root_node)
+def lower(root: Any, positions: Positions, path: Path | None, strict: bool) -> tuple[m.ParsedFile, list[Problem]]:
+    """The model of a parsed file and its problems (syntax first); never raises."""
+    lowerer = Lowerer(positions, path, strict)
+    items = lowerer.file(root)
     return m.ParsedFile(path, items), lowerer.problems
 
 
+def lower_text(root: Any, text: str, path: Path | None, strict: bool) -> tuple[m.ParsedFile, list[Problem]]:
+    """Lower a tree of `text` itself (no preprocessor in between)."""
+    return lower(root, TextPositions(text, path), path, strict)
+
+
 class Lowerer:
-    def __init__(self, text: str, path: Path | None) -> None:
-        self.index = LineIndex(text)
+    def __init__(self, positions: Positions, path: Path | None, strict: bool) -> None:
+        self.positions = positions
         self.path = path
+        self.strict = strict
         self.problems: list[Problem] = []
 
     # -- helpers -------------------------------------------------------------------------------
 
     def loc(self, node: Any) -> m.Loc:
-        start = self.index.point_position(*node.start_point)
-        end = self.index.point_position(*node.end_point)
-        return m.Loc(self.path, Range(start, end))
+        return self.positions.loc(node)
+
+    def keyword(self, node: Any) -> m.Loc:
+        """Where a construct without a name is: its first token (the keyword)."""
+        return self.loc(node.children[0]) if node.child_count else self.loc(node)
+
+    def between(self, first: Any, last: Any) -> m.Loc:
+        return span(self.loc(first), self.loc(last))
+
+    def syntax(self, message: str, node: Any) -> None:
+        self.problem(codes.SYNTAX, f"syntax error: {message}", node)
 
     @staticmethod
     def text(node: Any) -> str:
@@ -95,14 +113,13 @@ class Lowerer:
         self.problems.append(Problem(rule, message, self.loc(node)))
 
     def parts(self, node: Any) -> list[str]:
-        if node.type == "qualified_name":
-            return [self.text(c) for c in node.named_children if c.type == "identifier"]
-        return [self.text(node)]
+        names = [c for c in node.named_children if c.type == "identifier"] if node.type == "qualified_name" else [node]
+        return [self.name(n)[0] for n in names]
 
     # -- file ----------------------------------------------------------------------------------
 
     def file(self, root: Any) -> list[m.Item]:
-        self.syntax_errors(root)
+        self.problems.extend(syntax_problems(root, self.positions, self.strict))
         items: list[m.Item] = []
         for node in root.named_children:
             item = self.top(node)
@@ -110,34 +127,21 @@ class Lowerer:
                 items.append(item)
         return items
 
-    def syntax_errors(self, node: Any) -> None:
-        if not node.has_error:
-            return
-        for child in node.children:
-            if child.is_missing:
-                self.problem(codes.SYNTAX, f"syntax error: missing '{child.type}'", child)
-            elif child.type == "ERROR":
-                bad = self.text(child).split()
-                shown = bad[0] if bad else child.type
-                self.problem(codes.SYNTAX, f"syntax error: unexpected '{shown[:40]}'", child)
-            else:
-                self.syntax_errors(child)
-
     def top(self, node: Any) -> m.Item | None:
         kind = node.type
         if kind == "import_statement":
             return self.import_(node)
         if kind == "component_declaration":
             name, loc = self.optional_name(node)
-            return self.component_body(node.child_by_field_name("body"), name, loc or self.loc(node))
+            return self.component_body(node.child_by_field_name("body"), name, loc or self.keyword(node))
         if kind == "procedure_declaration":
             return self.procedure(node)
         if kind == "connector_declaration":
             name, loc = self.optional_name(node)
-            return self.connector_body(node.child_by_field_name("body"), name, loc or self.loc(node))
+            return self.connector_body(node.child_by_field_name("body"), name, loc or self.keyword(node))
         if kind == "struct_declaration":
             name, loc = self.optional_name(node)
-            return m.Struct(name or "", self.struct_body(node.child_by_field_name("body")), loc or self.loc(node))
+            return m.Struct(name or "", self.struct_body(node.child_by_field_name("body")), loc or self.keyword(node))
         if kind == "composition":
             return self.composition(node)
         if kind == "configuration":
@@ -150,8 +154,13 @@ class Lowerer:
         path = node.child_by_field_name("path")
         text = self.text(path)
         if path.type == "angle_string":
-            return m.Import(text[1:-1], True, self.loc(node))
-        return m.Import(self.string_value(path), False, self.loc(node))
+            return m.Import(text[1:-1], True, self.between(node, path))
+        return m.Import(self.string_value(path), False, self.between(node, path))
+
+    def include_target(self, path: Any) -> str:
+        if path.type == "angle_string":
+            return self.text(path)[1:-1]
+        return self.string_value(path)
 
     def string_value(self, node: Any) -> str:
         if node.type == "string_concatenation":
@@ -183,7 +192,7 @@ class Lowerer:
             elif kind == "configuration":
                 comp.configuration = self.configuration(node)
             elif kind == "include_statement":
-                comp.includes.append(self.text(node.child_by_field_name("path")))
+                comp.includes.append(self.include_target(node.child_by_field_name("path")))
         return comp
 
     def interface(self, node: Any, kind: str) -> m.Interface:
@@ -229,7 +238,7 @@ class Lowerer:
                 self.problem(codes.INVALID_VALUE, f'type: "{text}" is not a valid type', node)
             return text
         if kind == "struct_body":
-            return m.Struct("", self.struct_body(node), self.loc(node))
+            return m.Struct("", self.struct_body(node), self.keyword(node))
         parts = self.parts(node)
         if for_attribute:
             return m.Ref(parts, "Struct", self.loc(node))
@@ -253,7 +262,7 @@ class Lowerer:
 
     def procedure(self, node: Any) -> m.Procedure:
         name, loc = self.optional_name(node)
-        proc = m.Procedure(name, loc=loc or self.loc(node))
+        proc = m.Procedure(name, loc=loc or self.keyword(node))
         body = node.child_by_field_name("body")
         for child in body.named_children if body is not None else ():
             if child.type == "method_declaration":
@@ -285,6 +294,8 @@ class Lowerer:
     def connector_body(self, body: Any, name: str | None, loc: m.Loc) -> m.Connector:
         ends: dict[str, m.EndSpec] = {}
         attributes = []
+        if self.strict and body is not None:
+            self.end_order(body)
         for child in body.named_children if body is not None else ():
             if child.type == "connector_end":
                 direction = self.text(child.child_by_field_name("direction"))
@@ -300,11 +311,30 @@ class Lowerer:
         default = m.EndSpec("Procedure", False)
         return m.Connector(name, ends.get("from", default), ends.get("to", default), attributes, loc)
 
+    def end_order(self, body: Any) -> None:
+        """camkes-tool's order: one `from` end, one `to` end, then attributes."""
+        members = [c for c in body.named_children if not is_skipped(c) and c.type != "ERROR"]
+        for i, child in enumerate(members):
+            wanted = ("from", "to")[i] if i < 2 else None
+            direction = child.child_by_field_name("direction") if child.type == "connector_end" else None
+            said = self.text(direction) if direction is not None else None
+            ok = said == wanted if wanted else child.type == "attribute_declaration"
+            if not ok and child.type != "macro_invocation":  # macros are reported as syntax errors already
+                self.syntax(f"unexpected `{self.first_word(child)}` (a connector has a `from` end, then a `to` "
+                            "end, then attributes)", child)
+                return
+        if len(members) < 2:
+            self.syntax("a connector needs a `from` end and a `to` end", body)
+
+    def first_word(self, node: Any) -> str:
+        words = self.text(node).split()
+        return words[0][:40] if words else node.type
+
     # -- compositions, configurations, assemblies -----------------------------------------------
 
     def composition(self, node: Any) -> m.Composition:
         name, loc = self.optional_name(node)
-        comp = m.Composition(name, loc=loc or self.loc(node))
+        comp = m.Composition(name, loc=loc or self.keyword(node))
         body = node.child_by_field_name("body")
         for child in body.named_children if body is not None else ():
             if child.type == "component_instance":
@@ -313,7 +343,7 @@ class Lowerer:
                 comp.connections.append(self.connection(child))
             elif child.type == "group":
                 gname, gloc = self.optional_name(child)
-                group = m.Group(gname, loc=gloc or self.loc(child))
+                group = m.Group(gname, loc=gloc or self.keyword(child))
                 gbody = child.child_by_field_name("body")
                 for inst in gbody.named_children if gbody is not None else ():
                     if inst.type == "component_instance":
@@ -334,7 +364,7 @@ class Lowerer:
         type_node = node.child_by_field_name("type")
         type_: m.Ref | m.Component
         if type_node.type == "component_body":
-            type_ = self.component_body(type_node, None, self.loc(node))
+            type_ = self.component_body(type_node, None, self.keyword(node))
         else:
             type_ = m.Ref(self.parts(type_node), "Component", self.loc(type_node))
         return m.Instance(type_, name, loc)
@@ -344,7 +374,7 @@ class Lowerer:
         conn_node = node.child_by_field_name("connector")
         type_: m.Ref | m.Connector
         if conn_node.type == "connector_body":
-            type_ = self.connector_body(conn_node, None, self.loc(node))
+            type_ = self.connector_body(conn_node, None, self.keyword(node))
         else:
             type_ = m.Ref(self.parts(conn_node), "Connector", self.loc(conn_node))
         conn = m.Connection(type_, name, loc=loc)
@@ -358,36 +388,39 @@ class Lowerer:
                 parts.append(self.text(iface))
             start = end.children_by_field_name("instance")
             first = start[0] if start else iface
-            span = m.Loc(self.path, Range(self.loc(first).range.start, self.loc(iface or first).range.end))
-            conn.ends.append(m.End(self.text(end.child_by_field_name("direction")), parts, span))
+            conn.ends.append(m.End(self.text(end.child_by_field_name("direction")), parts,
+                                   self.between(first, iface or first)))
         return conn
 
     def configuration(self, node: Any) -> m.Configuration:
         name, loc = self.optional_name(node)
-        conf = m.Configuration(name, loc=loc or self.loc(node))
+        conf = m.Configuration(name, loc=loc or self.keyword(node))
         body = node.child_by_field_name("body")
         for child in body.named_children if body is not None else ():
             if child.type != "setting":
                 continue
             target = child.child_by_field_name("instance")
             attribute = child.child_by_field_name("attribute")
-            where = m.Loc(self.path, Range(self.loc(target).range.start, self.loc(attribute).range.end))
+            where = self.between(target, attribute)
             reference = child.child_by_field_name("reference")
             if reference is not None:
                 ref_name = reference.child_by_field_name("name")
                 conf.settings.append(m.Setting(self.text(target), self.text(attribute), None,
-                                               self.parts(ref_name), where, self.loc(reference)))
+                                               self.parts(ref_name), where, self.loc(ref_name)))
                 continue
             value_node = child.child_by_field_name("value")
-            value = self.value(value_node) if value_node is not None else None
+            value = self.value(value_node, query_ok=True) if value_node is not None else None
             conf.settings.append(m.Setting(self.text(target), self.text(attribute), value, None, where,
-                                           self.loc(value_node) if value_node is not None else where))
+                                           self.between(value_node, child.children[-1])
+                                           if value_node is not None else where))
         return conf
 
     def assembly(self, node: Any) -> m.Assembly:
         name, loc = self.optional_name(node)
-        asm = m.Assembly(name, loc=loc or self.loc(node))
+        asm = m.Assembly(name, loc=loc or self.keyword(node))
         body = node.child_by_field_name("body")
+        if body is not None and not [c for c in body.named_children if not is_skipped(c)]:
+            self.syntax("an assembly needs a composition, configuration or schedule", body)
         for child in body.named_children if body is not None else ():
             if child.type == "composition":
                 asm.composition = self.composition(child)
@@ -404,12 +437,13 @@ class Lowerer:
 
     # -- values ---------------------------------------------------------------------------------
 
-    def value(self, node: Any) -> m.Value | None:
+    def value(self, node: Any, query_ok: bool = False) -> m.Value | None:
+        """A value as camkes-tool lifts it; a `dtb(...)`-like query only as a whole setting value."""
         kind = node.type
         if kind in ("string", "string_concatenation"):
             return self.string_value(node)
         if kind == "list":
-            return [v for v in (self.value(c) for c in node.named_children if c.type != "comment") if v is not None]
+            return [v for v in (self.value(c) for c in node.named_children if not is_skipped(c)) if v is not None]
         if kind == "dictionary":
             out: dict[str, m.Value] = {}
             for pair in node.named_children:
@@ -426,6 +460,10 @@ class Lowerer:
                 call = call.child_by_field_name("value")
             if call.type == "call_expression":
                 fn = call.child_by_field_name("function")
+                if self.strict and not (query_ok and self.query_arguments(call)):
+                    self.syntax(f"unexpected `{self.text(fn)}(` (a query such as dtb(...) must be the whole "
+                                "value of a setting, with a dictionary or a list of dictionaries)", fn)
+                    return None
                 return m.QueryValue(self.text(fn), self.loc(fn))
             return None
         return self.expr(node)
@@ -436,9 +474,23 @@ class Lowerer:
             return value
         except (ArithmeticError, TypeError, ValueError) as exc:
             self.problem(codes.INVALID_VALUE, str(exc), node)
-        except _Unknown:
-            pass
+        except _Unknown as unknown:
+            if self.strict:
+                shown = self.first_word(unknown.node)
+                self.syntax(f"`{shown}` is not a value (a macro the preprocessor did not define?)", unknown.node)
         return None
+
+    def query_arguments(self, call: Any) -> bool:
+        """camkes-tool's query arguments: none, one dictionary, or one list of dictionaries."""
+        args = [c for c in call.child_by_field_name("arguments").named_children if not is_skipped(c)]
+        if not args:
+            return True
+        if len(args) > 1:
+            return False
+        if args[0].type == "dictionary":
+            return True
+        return args[0].type == "list" and all(c.type == "dictionary" for c in args[0].named_children
+                                              if not is_skipped(c))
 
     def _eval(self, node: Any) -> Any:
         kind = node.type
@@ -448,7 +500,7 @@ class Lowerer:
         if kind == "boolean":
             return 1 if self.text(node) in ("true", "True") else 0
         if kind == "parenthesized_expression":
-            inner = [c for c in node.named_children if c.type != "comment"]
+            inner = [c for c in node.named_children if not is_skipped(c)]
             return self._eval(inner[0])
         if kind == "unary_expression":
             op = self.text(node.child_by_field_name("operator"))
@@ -461,8 +513,12 @@ class Lowerer:
         if kind == "conditional_expression":
             cond = self._eval(node.child_by_field_name("condition"))
             return self._eval(node.child_by_field_name("consequence" if cond else "alternative"))
-        raise _Unknown  # a macro constant: its value is only known to the preprocessor
+        raise _Unknown(node)  # a macro constant: its value is only known to the preprocessor
 
 
 class _Unknown(Exception):
-    """A value the raw text cannot give (an unexpanded macro)."""
+    """A value the text cannot give (an unexpanded macro)."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__(node.type)
+        self.node = node

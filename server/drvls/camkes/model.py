@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Union
 
 from drvls.core.diagnostics import ZERO_RANGE, Range
+from drvls.core.rules import RuleInfo
 
 
 @dataclass(frozen=True)
@@ -285,3 +286,13 @@ class ParsedFile:
     items: list[Item] = field(default_factory=list)
     # Files the preprocessor read (#include), so editors re-check when they change.
     included: set[Path] = field(default_factory=set)
+
+
+@dataclass
+class Problem:
+    """A problem found while parsing, lifting or checking, with the rule it breaks."""
+
+    rule: RuleInfo
+    message: str
+    loc: Loc
+    related: list[tuple[Loc, str]] = field(default_factory=list)

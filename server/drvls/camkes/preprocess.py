@@ -42,7 +42,7 @@ class CppError:
 
 @dataclass
 class Preprocessed:
-    """Text ready for the lexer, with the source (file, 0-based line) of every output line."""
+    """Text ready for the parser, with the source (file, 0-based line) of every output line."""
 
     text: str
     origins: list[tuple[Path | None, int]]
@@ -51,6 +51,8 @@ class Preprocessed:
     used_cpp: bool = False
     # (path, mtime_ns, size) of every #included file, so a cached result notices a changed header.
     stamps: tuple[tuple[Path, int, int], ...] = ()
+    # Every file cpp read, system headers included (for re-using this result under other flags).
+    read: frozenset[Path] = frozenset()
 
     def fresh(self) -> bool:
         return all(stamp(path) == (mtime, size) for path, mtime, size in self.stamps)
@@ -71,7 +73,7 @@ _CACHE_LIMIT = 4096
 
 
 def raw(text: str, path: Path | None) -> Preprocessed:
-    """No preprocessing: the lexer skips `#` lines itself, like camkes-tool's `--nocpp`."""
+    """No preprocessing: the text as written (the grammar keeps `#` lines as nodes of their own)."""
     return Preprocessed(text, [(path, i) for i in range(text.count("\n") + 1)])
 
 
@@ -86,29 +88,181 @@ def effective_flags(text: str, settings: CamkesSettings) -> tuple[str, ...]:
     return tuple(f for f in flags if not f.startswith("-I"))
 
 
+# A line cpp could read as a directive: `#` (or the digraph `%:`) first on a line or right after
+# a comment; trigraph `??=`; a backslash-newline splice; a lone carriage return.
+_DIRECTIVE = re.compile(r"^[ \t\f\v]*(?:#|%:)|\*/[ \t\f\v]*(?:#|%:)|\?\?=|\\[ \t\f\v]*$|\r(?!\n)", re.M)
+# Names the C standard reserves (`__FILE__`, `__LINE__`, `_Pragma`, every GNU `__x__` macro).
+_RESERVED = re.compile(r"\b_[A-Z_]\w*")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_predefined: dict[str, frozenset[str]] = {}
+
+
+def predefined(cpp: str) -> frozenset[str]:
+    """The macros `cpp` defines before reading a file (`cpp -dM`), asked once per program."""
+    found = _predefined.get(cpp)
+    if found is None:
+        names = set(PREDEFINED)
+        try:
+            done = subprocess.run([cpp, "-dM", "-"], input=b"", capture_output=True,
+                                  timeout=CPP_TIMEOUT_SECONDS, check=False)
+            names |= {line.split()[1] for line in done.stdout.decode("utf-8", "replace").splitlines()
+                      if line.startswith("#define ") and len(line.split()) > 1}
+        except (OSError, subprocess.SubprocessError):
+            pass
+        found = _predefined[cpp] = frozenset(n.split("(")[0] for n in names)
+    return found
+
+
+def define_name(define: str) -> str:
+    """`NAME` of a `-D NAME`, `-D NAME=VALUE` or `-D NAME(args)=VALUE` setting."""
+    match = _WORD.match(define.strip())
+    return match.group() if match else define
+
+
+_needs: dict[tuple[str, str, tuple[str, ...]], bool] = {}
+
+
 def needs_cpp(text: str, settings: CamkesSettings) -> bool:
-    """False when cpp cannot change the text (no directive, no predefined or -D macro name in it)."""
-    if "#" in text:
+    """`_needs_cpp`, remembered per text and settings (every load of a file asks)."""
+    key = (text, settings.cpp, settings.defines)
+    found = _needs.get(key)
+    if found is None:
+        if len(_needs) > 4096:
+            _needs.clear()
+        found = _needs[key] = _needs_cpp(text, settings)
+    return found
+
+
+def _needs_cpp(text: str, settings: CamkesSettings) -> bool:
+    """False when cpp's output would hold exactly the tokens of `text`, on the same lines.
+
+    cpp changes text in four ways only: it obeys directives, splices backslash-newlines,
+    replaces comments by blanks and expands macros. With no line cpp could read as a
+    directive and no splice, the only macros are the predefined ones, the `-D` settings,
+    `CAMKES_TOOL_PROCESSING` and the reserved-name builtins (`__FILE__`, `__LINE__`,
+    `_Pragma`, ...); if none of those names occurs, nothing is expanded. Comments the grammar
+    skips itself. A line with an odd number of `"` might hold a string cpp ends at the line
+    end where the grammar would not, so such text goes through cpp too.
+    """
+    if _DIRECTIVE.search(text) or _RESERVED.search(text):
         return True
-    names = set(PREDEFINED) | {d.split("=", 1)[0] for d in settings.defines}
-    names.add("CAMKES_TOOL_PROCESSING")
-    return bool(set(re.findall(r"[A-Za-z_]\w*", text)) & names)
+    if any(line.count('"') % 2 for line in text.split("\n")):
+        return True
+    names = predefined(settings.cpp) | {define_name(d) for d in settings.defines} | {"CAMKES_TOOL_PROCESSING"}
+    return not names.isdisjoint(_WORD.findall(text))
 
 
-def preprocess(text: str, path: Path | None, settings: CamkesSettings) -> Preprocessed:
-    """Preprocess one file's text; raises CppMissing when the preprocessor does not exist."""
-    if not needs_cpp(text, settings):
+def preprocess(text: str, path: Path | None, settings: CamkesSettings, shortcut: bool = True) -> Preprocessed:
+    """Preprocess one file's text; raises CppMissing when the preprocessor does not exist.
+
+    `shortcut` skips cpp for text it would leave unchanged (see `needs_cpp`).
+    """
+    if shortcut and not needs_cpp(text, settings):
         return raw(text, path)
     key = (path, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
            settings.cpp, effective_flags(text, settings))
     hit = _CACHE.get(key)
     if hit is not None and hit.fresh():
         return hit
-    result = run_cpp(text, path, settings)
+    result = reuse(text, key, settings) or run_cpp(text, path, settings)
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
+        _BY_TEXT.clear()
     _CACHE[key] = result
+    _BY_TEXT.setdefault(key[:3], []).append((key[3], result))
     return result
+
+
+# (path, digest, cpp) → results of that text under other flags, for `reuse`.
+_BY_TEXT: dict[tuple[object, ...], list[tuple[tuple[str, ...], Preprocessed]]] = {}
+_INCLUDE_NAME = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
+# Include forms whose file cannot be predicted from the text alone.
+_UNPREDICTABLE = re.compile(r'^[ \t]*#[ \t]*(?:include_next|import|include[ \t]*[^<"\s])|__has_include', re.M)
+
+
+def reuse(text: str, key: tuple[object, ...], settings: CamkesSettings) -> Preprocessed | None:
+    """A result of the same text under other flags, when those flags cannot change the output.
+
+    They cannot when (1) no `-D` name that differs occurs as a word in the text or any file
+    cpp read, and (2) every `#include` of those files finds the same file (or none) through
+    both `-I` lists. Only successful runs whose includes are all literal names are re-used.
+    """
+    flags = key[3]
+    assert isinstance(flags, tuple)
+    for old_flags, result in _BY_TEXT.get(key[:3], []):
+        path = key[0] if isinstance(key[0], Path) else None
+        if result.error is None and result.fresh() and _same_output(text, path, result, old_flags, flags):
+            return result
+    return None
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What of a file decides cpp's output under other flags: its words and literal includes."""
+
+    words: frozenset[str]
+    includes: tuple[tuple[bool, str], ...]  # (quoted, name)
+    predictable: bool
+
+
+_facts: dict[tuple[Path, tuple[int, int]], _Facts] = {}
+
+
+def _facts_of(body: str) -> _Facts:
+    return _Facts(frozenset(_WORD.findall(body)),
+                  tuple((m.group(1) == '"', m.group(2)) for m in _INCLUDE_NAME.finditer(body)),
+                  _UNPREDICTABLE.search(body) is None)
+
+
+def _file_facts(path: Path) -> _Facts | None:
+    key = (path, stamp(path))
+    found = _facts.get(key)
+    if found is None:
+        body = _file_text(path)
+        if body is None:
+            return None
+        if len(_facts) > 16384:
+            _facts.clear()
+        found = _facts[key] = _facts_of(body)
+    return found
+
+
+def _same_output(text: str, path: Path | None, result: Preprocessed, old: tuple[str, ...],
+                 new: tuple[str, ...]) -> bool:
+    sources: list[tuple[_Facts | None, Path | None]] = [(_facts_of(text), path.parent if path else None)]
+    sources += [(_file_facts(p), p.parent) for p in sorted(result.read)]
+    facts = [(f, folder) for f, folder in sources if f is not None]
+    if len(facts) < len(sources) or not all(f.predictable for f, _ in facts):
+        return False
+    changed = {define_name(f[2:]) for f in set(old) ^ set(new) if f.startswith("-D")}
+    if changed and any(not changed.isdisjoint(f.words) for f, _ in facts):
+        return False
+    old_dirs = [f[2:] for f in old if f.startswith("-I")]
+    new_dirs = [f[2:] for f in new if f.startswith("-I")]
+    if old_dirs == new_dirs:
+        return True
+    for f, folder in facts:
+        for quoted, name in f.includes:
+            if quoted and folder is not None and os.path.isfile(os.path.join(folder, name)):
+                continue  # found beside the including file, whatever the -I list
+            if _find(name, old_dirs) != _find(name, new_dirs):
+                return False
+    return True
+
+
+def _find(name: str, dirs: list[str]) -> str | None:
+    for folder in dirs:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _file_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def run_cpp(text: str, path: Path | None, settings: CamkesSettings) -> Preprocessed:
@@ -152,14 +306,15 @@ def cpp_error(stderr: str, main: Path | None, cwd: Path | None) -> CppError:
 
 
 def parse_markers(out: str, main: Path | None, cwd: Path | None) -> Preprocessed:
-    """Split cpp output into lexer text and per-line origins; marker lines become blank lines."""
+    """cpp's output (markers kept: the grammar reads them as preprocessor lines) with per-line origins."""
     lines = out.split("\n")
     origins: list[tuple[Path | None, int]] = []
     included: set[Path] = set()
+    read: set[Path] = set()
     current: Path | None = main
     line_no = 0
     system = False
-    for i, line in enumerate(lines):
+    for line in lines:
         if line.startswith("#"):
             match = MARKER.match(line)
             if match:
@@ -172,15 +327,17 @@ def parse_markers(out: str, main: Path | None, cwd: Path | None) -> Preprocessed
                     system = True
                 else:
                     current = _resolve(name, main, cwd)
+                    if current is not None:
+                        read.add(current)
                     if current is not None and current != main and not system:
                         included.add(current)
-                lines[i] = ""
                 origins.append((current, max(line_no - 1, 0)))
                 continue
         origins.append((current, line_no))
         line_no += 1
     stamps = tuple((p, *stamp(p)) for p in sorted(included))
-    return Preprocessed("\n".join(lines), origins, included, used_cpp=True, stamps=stamps)
+    return Preprocessed("\n".join(lines), origins, included, used_cpp=True, stamps=stamps,
+                        read=frozenset(read) - {main} if main is not None else frozenset(read))
 
 
 class ColumnMapper:

@@ -12,7 +12,7 @@ from typing import Any
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 
 Scope = dict[str, dict[str, Any]]
 GROUP_OR_INSTANCE = "group/component"

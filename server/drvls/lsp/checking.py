@@ -44,7 +44,8 @@ def analyse_snapshot(
     """Analyse an open buffer's text (incrementally when the snapshot carries a previous analysis)."""
     source = SourceFile(path=snap.path, data=snap.text.encode("utf-8", "surrogatepass"), text=snap.text,
                         version=snap.version, uri=snap.uri)
-    ctx = AnalysisContext(settings=settings, workspace=workspace, previous=snap.previous, edits=snap.edits)
+    ctx = AnalysisContext(settings=settings, workspace=workspace, previous=snap.previous, edits=snap.edits,
+                          session={"interface": "lsp"})
     analysis = check_source(source, ctx)
     items = _to_lsp(analysis.diagnostics, snap.uri, snap.path, snap.text, encoding, workspace, docs_url)
     return Outcome(snap.version, snap.generation, analysis, items, dependencies=analysis.dependencies)
@@ -59,7 +60,7 @@ def analyse_file(
     docs_url: str | None,
 ) -> Outcome:
     """Analyse a file that is not open, from disk (workspace diagnostics)."""
-    ctx = AnalysisContext(settings=settings, workspace=workspace)
+    ctx = AnalysisContext(settings=settings, workspace=workspace, session={"interface": "lsp"})
     analyzer = analyzer_for(path)
     if analyzer is None:
         return Outcome(None, 0, Analysis([]), [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.flatten import FlatAssembly
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 
 
 def check_composition(flat: FlatAssembly) -> list[Problem]:

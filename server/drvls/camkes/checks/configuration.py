@@ -6,7 +6,7 @@ from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.checks.ckeywords import C_KEYWORDS
 from drvls.camkes.flatten import FlatAssembly, FlatSetting
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 
 PAGE = 4096
 SHARED_DATA = ("seL4SharedData", "seL4DMASharedData")

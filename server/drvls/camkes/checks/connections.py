@@ -5,7 +5,7 @@ from __future__ import annotations
 from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.flatten import FlatConnection, FlatEnd
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 
 FROM_KINDS = (m.EMITS, m.USES, m.DATAPORT)
 TO_KINDS = (m.CONSUMES, m.PROVIDES, m.DATAPORT)

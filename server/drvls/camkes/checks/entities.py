@@ -8,7 +8,7 @@ from typing import Any
 from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.checks.ckeywords import C_KEYWORDS
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 from drvls.camkes.resolve import kind_of, where
 
 

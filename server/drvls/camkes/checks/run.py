@@ -9,7 +9,7 @@ from drvls.camkes.checks.connections import check_connection
 from drvls.camkes.checks.entities import check_component, check_procedure
 from drvls.camkes.flatten import flatten
 from drvls.camkes.imports import Program
-from drvls.camkes.parser import Problem
+from drvls.camkes.model import Problem
 from drvls.camkes.resolve import resolve
 
 
