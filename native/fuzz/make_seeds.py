@@ -61,6 +61,15 @@ def section_entry(data: bytes, kind: int) -> int:
     raise KeyError(kind)
 
 
+def first_workflow(data: bytes, rules_off: int) -> int:
+    """Byte offset of the first WORKFLOW record in a v2 file."""
+    for i in range(struct.unpack_from("<I", data, rules_off)[0]):
+        at = rules_off + 8 + L.RULE_RECORD_SIZE * i
+        if data[at] == 4:
+            return at
+    raise KeyError("no workflow")
+
+
 def hostile_v2(valid: bytes) -> Iterator[tuple[str, bytes]]:
     """Named hostile variants of a valid v2 file (each must be rejected cleanly)."""
     strings = section_entry(valid, L.SECTION_STRINGS)
@@ -70,11 +79,16 @@ def hostile_v2(valid: bytes) -> Iterator[tuple[str, bytes]]:
     strings_off = struct.unpack_from("<Q", valid, strings + 8)[0]
     rules_off = struct.unpack_from("<Q", valid, rules + 8)[0]
     lists_off = struct.unpack_from("<Q", valid, lists + 8)[0]
+    steps_off = struct.unpack_from("<Q", valid, section_entry(valid, L.SECTION_STEPS) + 8)[0]
     yield "section-count-max", put32(valid, 12, 0xFFFFFFFF)
     yield "string-count-max", put32(valid, strings_off, 0xFFFFFFFF)
     yield "string-count-absent-minus-one", put32(valid, strings_off, 0xFFFFFFFE)
     yield "rule-count-max", put32(valid, rules_off, 0xFFFFFFFF)
     yield "list-count-max", put32(valid, lists_off + 8, 0xFFFFFFFF)
+    yield "step-count-max", put32(valid, steps_off, 0xFFFFFFFF)
+    yield "word-count-max", put32(valid, lists_off, 0xFFFFFFFF)
+    yield "string-offset-max", put32(valid, strings_off + 8 + 4, 0xFFFFFFFF)
+    yield "workflow-step-count-max", put32(valid, first_workflow(valid, rules_off) + 20, 0xFFFFFFFF)
     yield "list-ref-max", put32(valid, rules_off + 4, 0xFFFFFFFF)
     yield "section-offset-past-end", put64(valid, strings + 8, len(valid) + 8)
     yield "section-length-wraps", put64(valid, strings + 16, 0xFFFFFFFFFFFFFFF8)

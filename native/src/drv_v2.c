@@ -29,8 +29,8 @@ static int check_header(drv_file *f, drv_error *err, uint64_t *table_off) {
     uint64_t table_len = (uint64_t)f->section_count * DRV2_SECTION_ENTRY; /* < 2^37: no overflow */
     if (*table_off % 8 != 0 || *table_off < DRV2_HEADER_SIZE || !drv_in_bounds(*table_off, table_len, f->len)) {
         return drv_fail(err, DRV_E_BAD_TABLE, 24,
-                        "section table (%u entries at offset %llu) is not 8-aligned after the header "
-                        "and inside the %zu-byte file",
+                        "the section table (%u entries at offset %llu) must be 8-aligned, start after the "
+                        "64-byte header and end within the %zu-byte file",
                         (unsigned)f->section_count, (unsigned long long)*table_off, f->len);
     }
     return DRV_OK;
@@ -73,7 +73,8 @@ static int check_entries(drv_file *f, uint64_t table_off, drv_error *err, int se
         }
         if (s.offset < table_end || !drv_in_bounds(s.offset, s.length, f->len)) {
             return drv_fail(err, DRV_E_OUT_OF_BOUNDS, entry + 8,
-                            "section %u (type 0x%04x) at offset %llu, length %llu, is outside [%llu, %zu)",
+                            "section %u (type 0x%04x) at offset %llu, length %llu, is not between the table's end "
+                            "(%llu) and the file's end (%zu)",
                             (unsigned)i, (unsigned)s.type, (unsigned long long)s.offset,
                             (unsigned long long)s.length, (unsigned long long)table_end, f->len);
         }

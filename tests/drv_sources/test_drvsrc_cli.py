@@ -41,6 +41,32 @@ def test_compile_decompile_compile_gives_the_same_bytes(project: Path) -> None:
     assert (project / "again.drv").read_bytes() == (project / "rules.drv").read_bytes()
 
 
+def test_compile_of_a_folder_takes_rule_sources_by_name_only(project: Path) -> None:
+    native_reader_or_skip()
+    from drvls.drv.reader import read_ruleset
+
+    (project / "notes.md").write_text("- Not a rule source\n", encoding="utf-8")
+    (project / "docs").mkdir()
+    (project / "docs" / "README.md").write_text("- Nor this\n", encoding="utf-8")
+    (project / ".github").mkdir()
+    (project / ".github" / "copilot-instructions.md").write_text("- Prefer pure functions\n", encoding="utf-8")
+    (project / "vendor").mkdir()
+    (project / "vendor" / ".windsurfrules").write_text("- Ignored by .gitignore\n", encoding="utf-8")
+    (project / ".gitignore").write_text("vendor/\n", encoding="utf-8")
+    for out in ("a.drv", "b.drv"):
+        result = drvls("compile", ".", "-o", out, cwd=project)
+        assert result.returncode == 0, result.stderr
+    data = (project / "a.drv").read_bytes()
+    assert data == (project / "b.drv").read_bytes()
+    assert read_ruleset(data).sources == [".cursorrules", ".github/copilot-instructions.md", "CLAUDE.md"]
+    named = drvls("compile", ".cursorrules", "notes.md", "-o", "c.drv", cwd=project)
+    assert named.returncode == 0, named.stderr
+    assert read_ruleset((project / "c.drv").read_bytes()).sources == [".cursorrules", "notes.md"]
+    empty = drvls("compile", "docs", "-o", "d.drv", cwd=project)
+    assert empty.returncode == 1 and "no rule sources in this folder" in empty.stderr
+    assert not (project / "d.drv").exists()
+
+
 def test_compile_refuses_to_overwrite_an_input(project: Path) -> None:
     for target in ("CLAUDE.md", "./CLAUDE.md", str(project / "CLAUDE.md")):
         result = drvls("compile", "CLAUDE.md", ".cursorrules", "-o", target, cwd=project)

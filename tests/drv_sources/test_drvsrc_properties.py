@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from drvls.drv.lint import lint_parsed
-from drvls.drv.sources.parse import Format, parse_source
 from drvls.drv.sources.canonical import parse_decompiled, render
+from drvls.drv.sources.parse import Format, parse_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from drvls.drv.compile import load_sources
 from drvls.drv.encoder import encode
 from drvls.drv.model import RuleSet
-from drvls.drv.sources.parse import Format, format_for, parse_source
 from drvls.drv.sources.canonical import parse_decompiled, render
+from drvls.drv.sources.parse import Format, format_for, parse_source
 from drvsrc_helpers import native_reader_or_skip, rulesets
 from hypothesis import HealthCheck, given, settings
 
@@ -77,3 +77,25 @@ def test_broken_decompiled_markdown_is_reported_where_it_breaks() -> None:
     stray = render(RuleSet()) + "\nsome stray text\n"
     problems = parse_decompiled(stray, "x.md").problems
     assert [(d.code, d.range.start.line) for d in problems] == [("RUL009", 2)]
+
+
+def test_signed_file_decompiles_to_the_unsigned_bytes_signature_aside() -> None:
+    """Decompile drops the signature; compiling back gives the same bytes but a zero SIGNATURE body."""
+    native_reader_or_skip()
+    from drvls.drv.model import Category, SourceRef, Standard
+    from drvls.drv.reader import open_bytes, read_ruleset
+    from drvls.signing.drv_embedded import sign_bytes
+    from drvls.signing.keys import PrivateKey
+
+    ruleset = RuleSet(rules=[Standard(Category.GIT, 3, "Sign every commit", source=SourceRef("CLAUDE.md", 4))],
+                      sources=["CLAUDE.md"])
+    unsigned = encode(ruleset)
+    signed = sign_bytes(unsigned, PrivateKey.generate())
+    with open_bytes(signed, verify=True) as drv:
+        slot = drv.signature_slot()
+    assert slot is not None
+    start, length = slot
+    assert signed != unsigned and signed[start:start + length] != bytes(length)
+    assert signed[:start] + bytes(length) + signed[start + length:] == unsigned
+    again = encode(read_back(render(read_ruleset(signed))))
+    assert again == unsigned

@@ -116,6 +116,24 @@ def test_errors_carry_code_offset_message() -> None:
     assert str(info.value).startswith("at byte 0x8: ")
 
 
+def test_decreasing_string_offset_is_found_at_every_position() -> None:
+    """The offsets check runs four entries at a time: a fault in any lane, or in the tail, is found."""
+    data = encode(RuleSet(rules=[Raw(f"rule {i}") for i in range(15)]))
+    strings_at = struct.unpack_from("<Q", data, 64 + 8)[0]
+    count = struct.unpack_from("<I", data, strings_at)[0]
+    assert count == 15  # lanes 1-12 in steps of four, then a tail of 13-15
+    # offsets[0] must be 0 and offsets[count] sets the section size: both are checked earlier
+    for i in range(2, count):
+        entry = strings_at + 8 + 4 * i
+        bad = bytearray(data)
+        struct.pack_into("<I", bad, entry, struct.unpack_from("<I", data, entry - 4)[0] - 1)
+        for shift in (0, 1):  # an 8-aligned base, and one that is not
+            buffer = bytearray(shift) + bad
+            with pytest.raises(DrvError) as info:
+                open_bytes(memoryview(buffer)[shift:])
+            assert (info.value.code, info.value.offset) == ("BAD_STRING_OFFSETS", entry), (i, shift)
+
+
 def test_digest_mismatch_is_reported_after_structure() -> None:
     data = bytearray(encode(sample()))
     data[data.index(b"Architect")] ^= 0x01  # a string byte: still valid structure, wrong digest

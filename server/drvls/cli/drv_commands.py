@@ -17,7 +17,8 @@ from drvls.core.diagnostics import Severity
 
 def register(sub: Any) -> None:
     p = sub.add_parser("compile", help="compile rule sources (CLAUDE.md, .cursorrules, …) into a .drv file")
-    p.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="rule-source files, in order")
+    p.add_argument("sources", nargs="+", type=Path, metavar="SRC",
+                   help="rule-source files, in order; a folder adds the rule sources in it, found by name")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="the .drv file to write")
     p.set_defaults(handler=run_compile)
 

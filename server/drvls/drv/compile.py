@@ -96,10 +96,31 @@ def check_output(output: Path, inputs: Sequence[Path]) -> None:
             raise OutputError(f"refusing to write over the input {path}; choose another output file")
 
 
+def expand_sources(paths: Sequence[Path]) -> list[Path]:
+    """Named files as given; a folder becomes the rule sources in it, picked by file name only
+    (never "every .md"), honouring `.gitignore`, in a stable order."""
+    from drvls.core.discovery import iter_files
+    from drvls.drv.sources.detect import format_by_name
+
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = [p for p in iter_files([path]) if format_by_name(p) is not None]
+        if not found:
+            raise InputError(f"{path}: no rule sources in this folder (they are found by name, "
+                             "e.g. .cursorrules or CLAUDE.md; name other files explicitly)")
+        out.extend(found)
+    return out
+
+
 def compile_sources(paths: Sequence[Path], output: Path, cwd: Path | None = None) -> Loaded:
     """Compile and write; raises InputError / OutputError, and writes nothing when a source has errors."""
     from drvls.drv.encoder import EncodeError, encode
 
+    check_output(output, paths)
+    paths = expand_sources(paths)
     check_output(output, paths)
     loaded = load_sources(paths, cwd)
     if loaded.has_errors:

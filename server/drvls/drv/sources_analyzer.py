@@ -8,7 +8,6 @@ from drvls.core.languages import Analysis, AnalysisContext, SourceFile
 from drvls.drv.lint import lint_parsed
 from drvls.drv.sources.parse import format_by_name, format_for, parse_source
 
-
 NAMED_SUFFIXES = frozenset({".md", ".mdc", ".markdown", ".txt"})
 
 
