@@ -43,3 +43,22 @@ def test_signed_stale_and_invalid_signatures() -> None:
     tampered[slot_end] ^= 0x80  # the Ed25519 signature's last byte: digest still matches, signature does not
     doc = json.loads(to_json(build_preview(bytes(tampered), "rules.drv")))
     assert doc["signature"]["state"] == "invalid" and doc["digest"]["matches"] is True
+
+
+def test_a_file_changed_after_signing_only_claims_its_key() -> None:
+    from drvls.drv.encoder import digest_v2
+    from drvls.drv.reader import open_bytes
+    from drvls.signing.drv_embedded import sign_bytes
+    from drvls.signing.keys import PrivateKey
+
+    key = PrivateKey.generate()
+    signed = sign_bytes(encode(RULES), key)
+    changed = bytearray(signed)
+    sign_text = changed.find(b"Sign every commit")
+    changed[sign_text] = ord("s")  # edit a string, then recompute the digest as an editor of the bytes would
+    slot = open_bytes(bytes(changed)).signature_slot()
+    assert slot is not None
+    changed[32:64] = digest_v2(bytes(changed), slot)
+    preview = build_preview(bytes(changed), "rules.drv")
+    assert preview.signature.state == "stale" and not preview.signature.key_verified
+    assert f"claims key {key.key_id}, unverified" in to_markdown(preview)

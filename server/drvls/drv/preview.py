@@ -25,12 +25,15 @@ class Signature:
     state: str  # "unsigned", "signed", "stale", "invalid", "none" (no slot: version 1)
     key_id: str | None = None
     reason: str = ""
+    # False when the slot names a key but the signature could not be checked against it (file changed).
+    key_verified: bool = True
 
     def describe(self) -> str:
         if self.state == "signed":
             return f"signed (key {self.key_id})" if self.key_id else "signed"
         if self.state == "stale":
-            return f"signed (key {self.key_id}), but the file changed after signing"
+            signer = f"key {self.key_id}" if self.key_verified else f"claims key {self.key_id}, unverified"
+            return f"signed ({signer}), but the file changed after signing"
         if self.state == "invalid":
             return f"invalid: {self.reason}" if self.reason else "invalid"
         if self.state == "none":
@@ -71,7 +74,7 @@ def signature_state(data: bytes, slot: tuple[int, int] | None) -> Signature:
     if evidence.status is Status.VALID:
         return Signature("signed", evidence.key_id, evidence.reason)
     if evidence.status is Status.STALE:
-        return Signature("stale", evidence.key_id, evidence.reason)
+        return Signature("stale", evidence.key_id, evidence.reason, evidence.key_verified)
     return Signature("invalid", evidence.key_id, evidence.reason)
 
 
@@ -134,7 +137,7 @@ def to_json(preview: Preview) -> str:
         "rule_count": len(preview.ruleset.rules),
         "digest": {"computed": preview.digest, "stored": preview.stored_digest, "matches": preview.digest_ok},
         "signature": {"state": preview.signature.state, "key_id": preview.signature.key_id,
-                      "reason": preview.signature.reason},
+                      "key_verified": preview.signature.key_verified, "reason": preview.signature.reason},
         "sources": preview.ruleset.sources,
         "rules": [rule_json(rule) for rule in preview.ruleset.rules],
     }
