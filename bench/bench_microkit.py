@@ -7,12 +7,15 @@ Run: `python bench/bench_microkit.py` (from the repository root; needs drvls imp
     analyzer, against baselines (interpreter start-up; a full `xml.dom.minidom` parse), with
     ratios and the 0.5 s goal;
 (b) keystroke-to-diagnostics latency through the real language server over stdio (debounce 0):
-    50 single-character edits, median and p95 (goals: ≤ 30 ms and ≤ 60 ms).
+    50 single-character edits, median and p95 (goals: ≤ 30 ms and ≤ 60 ms);
+(c) a 2 GB file (sparse, so it costs no disk) over the 16 MB size cap: wall time and peak RSS of
+    `drvls check` (goals: one diagnostic within 5 s and 1 GB), against python start-up.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import resource
 import statistics
@@ -117,8 +120,18 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def child_env(folder: Path) -> dict[str, str]:
+    """Environment for the measured subprocesses: drvls importable, and compiled bytecode cached (in a
+    scratch folder) as an installed package has it, even where PYTHONDONTWRITEBYTECODE is set."""
+    env = dict(os.environ, PYTHONPATH=str(SERVER_SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               PYTHONPYCACHEPREFIX=str(folder / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def full_check(path: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(SERVER_SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = child_env(path.parent)
+
     def run_startup() -> None:
         subprocess.run([sys.executable, "-c", "pass"], check=True, env=env)
 
@@ -173,17 +186,17 @@ async def keystrokes(path: Path) -> None:
     client = LanguageClient("bench", "1")
     versions: dict[int, asyncio.Future[float]] = {}
 
-    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
     def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
         future = versions.get(params.version) if params.version is not None else None
         if future is not None and not future.done():
             future.set_result(time.perf_counter())
 
-    @client.feature(types.WORKSPACE_CONFIGURATION)
+    @client.feature(types.WORKSPACE_CONFIGURATION)  # type: ignore[untyped-decorator]
     def on_configuration(params: types.ConfigurationParams) -> list[Any]:
         return [{"debounce": 0} for _ in params.items]
 
-    env = dict(os.environ, PYTHONPATH=str(SERVER_SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = child_env(path.parent)
     await client.start_io(sys.executable, "-m", "drvls", "serve", env=env)
     try:
         capabilities = types.ClientCapabilities(
@@ -244,7 +257,7 @@ async def keystrokes(path: Path) -> None:
     except (TimeoutError, OSError, RuntimeError) as exc:
         print(f"(b) skipped: server not ready ({type(exc).__name__}: {exc})")
     finally:
-        await client.stop()
+        await client.stop()  # type: ignore[no-untyped-call]
 
 
 def process_cpu(pid: int | None) -> float | None:
@@ -259,12 +272,54 @@ def process_cpu(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+CAP_TIME_GOAL_S = 5.0
+CAP_RSS_GOAL_KB = 1024 * 1024
+HUGE_BYTES = 2 * 1024**3
+
+
+# Runs argv[1:] and prints its wall time and peak RSS. A fresh small interpreter starts the measured
+# command, because Linux carries a process's peak RSS across fork and exec: forked from this (large)
+# bench process, the child would report this process's memory as its own.
+_MEASURE = ("import resource, subprocess, sys, time\n"
+            "start = time.perf_counter()\n"
+            "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)\n"
+            "wall = time.perf_counter() - start\n"
+            "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "sys.stdout.write(f'{wall} {peak}\\n' + done.stdout.decode('utf-8', 'replace'))\n")
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Wall time, peak RSS in KiB of the command alone, and its stdout."""
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], env=env, capture_output=True, text=True,
+                          check=True)
+    first, _, out = done.stdout.partition("\n")
+    wall, peak = first.split()
+    return float(wall), int(peak), out
+
+
+def size_cap(folder: Path) -> None:
+    huge = folder / "huge.system"
+    with huge.open("wb") as handle:
+        handle.truncate(HUGE_BYTES)
+    env = child_env(folder)
+    base_time, base_rss, _ = run_measured([sys.executable, "-c", "pass"], env)
+    wall, rss, out = run_measured([sys.executable, "-m", "drvls", "check", "--format", "json", str(huge)], env)
+    codes = [item["code"] for item in json.loads(out or "[]")]
+    ok = wall <= CAP_TIME_GOAL_S and rss <= CAP_RSS_GOAL_KB and codes == ["DL001"]
+    print(f"(c) {HUGE_BYTES / 1024**3:.0f} GB file over the size cap: diagnostics {codes}")
+    print(f"    wall {wall * 1000:.0f} ms (goal 5 s; python start-up {base_time * 1000:.0f} ms), "
+          f"peak RSS {rss / 1024:.1f} MB (goal 1 GB; python start-up {base_rss / 1024:.1f} MB): "
+          f"{'OK' if ok else 'OVER GOAL'}")
+    huge.unlink()
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "large.system"
         path.write_text(build_system(), encoding="utf-8")
         full_check(path)
         asyncio.run(keystrokes(path))
+        size_cap(Path(folder))
 
 
 if __name__ == "__main__":

@@ -139,17 +139,31 @@ def test_usage_errors_exit_two_without_traceback(args: list[str], tmp_path: Path
     assert result.stderr.startswith("drvls: error:")
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02garbage\xff" * 100, b"<system>" * 10000,
-                                     b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a '&a;&a;'>]><system>&a;</system>"])
+LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+          + b"".join(b' <!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                     for i in range(1, 10))
+          + b']>\n<system><protection_domain name="&lol9;"><program_image path="a" /></protection_domain></system>\n')
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"   \n\n", b"\x00\x01\x02garbage\xff" * 100, b"<system>" * 10000, LAUGHS,
+    b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a '&a;&a;'>]><system>&a;</system>",
+    b'<system>\n  <protection_domain name="\xc3\x28" />\n</system>\n',  # invalid UTF-8
+    b'<system>\n  <protection_domain name="a"\n</system>\n',  # malformed XML
+    bytes(range(256)) * 8,
+], ids=["empty", "blank", "binary", "unclosed", "billion-laughs", "recursive-entity", "bad-utf8", "malformed",
+        "all-bytes"])
 def test_bad_input_never_crashes(content: bytes, tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.system", content)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir())
     result = drvls("check", "--format", "json", str(bad))
-    assert result.returncode in (0, 1)
+    assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    for item in json.loads(result.stdout):
-        assert item["line"] >= 1
-    if content:
-        assert json.loads(result.stdout), "malformed input must get a diagnostic"
+    items = json.loads(result.stdout)
+    assert items, "malformed input must get a diagnostic"
+    for item in items:
+        assert item["line"] >= 1 and item["column"] >= 1 and item["message"]
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in tmp_path.iterdir()) == before, "nothing is written"
 
 
 def test_file_over_the_size_cap_gets_one_diagnostic(tmp_path: Path) -> None:
@@ -179,3 +193,19 @@ def test_a_named_markdown_file_is_linted_as_a_rule_source(tmp_path: Path) -> Non
     codes = [item["code"] for item in json.loads(result.stdout)]
     assert codes and all(code.startswith("RUL") for code in codes)
     assert result.returncode == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
+def test_pipes_links_and_folders_named_like_sources_never_hang_or_crash(tmp_path: Path) -> None:
+    write(tmp_path, "ok.system", GOOD)
+    os.mkfifo(tmp_path / "pipe.system")
+    (tmp_path / "loop.system").symlink_to(tmp_path / "loop.system")
+    (tmp_path / "dangling.system").symlink_to(tmp_path / "missing.system")
+    (tmp_path / "folder.system").mkdir()
+    walked = drvls("check", "--format", "json", str(tmp_path))
+    assert (walked.returncode, json.loads(walked.stdout)) == (0, []), walked.stderr
+    assert "Traceback" not in walked.stderr and "internal error" not in walked.stderr
+    named = drvls("check", "--format", "json", str(tmp_path / "pipe.system"))
+    assert named.returncode == 1 and [i["code"] for i in json.loads(named.stdout)] == ["DL002"]
+    looping = drvls("check", str(tmp_path / "loop.system"))
+    assert looping.returncode == 2 and looping.stderr.startswith("drvls: error:")

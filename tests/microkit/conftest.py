@@ -32,7 +32,30 @@ from collections.abc import AsyncIterator  # noqa: E402
 import pytest_lsp  # noqa: E402
 from lsprotocol import types  # noqa: E402
 from microkit_support import SERVER_DIR  # noqa: E402
+from pygls.protocol import default_converter  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features  # noqa: E402
+from pytest_lsp.protocol import LanguageClientProtocol  # noqa: E402
+
+
+class MicrokitClient(LanguageClient):
+    """The pytest-lsp client, keeping every publishDiagnostics it receives, in order, with its version
+    (waiting for "the next notification" could miss one that arrives right behind another)."""
+
+    published: list[types.PublishDiagnosticsParams]
+
+
+def _record_publish(client: MicrokitClient, params: types.PublishDiagnosticsParams) -> None:
+    client.published.append(params)
+    client.diagnostics[params.uri] = params.diagnostics
+
+
+def _make_client() -> MicrokitClient:
+    client = MicrokitClient(converter_factory=default_converter, protocol_cls=LanguageClientProtocol)
+    client.published = []
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES,
+                                   types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record_publish})
+    return client
 
 
 def _server_env() -> dict[str, str]:
@@ -42,8 +65,8 @@ def _server_env() -> dict[str, str]:
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "drvls", "serve"],
-                                              server_env=_server_env()))
-async def mk_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[LanguageClient]:
+                                              server_env=_server_env(), client_factory=_make_client))
+async def mk_client(lsp_client: MicrokitClient, tmp_path: Path) -> AsyncIterator[MicrokitClient]:
     """A client like Neovim 0.9 (diagnostics are published, not pulled), with debounce 0."""
     caps = client_capabilities("neovim@0.9")
     lsp_client.set_configuration({"debounce": 0}, section="drvls")

@@ -85,3 +85,26 @@ def test_search_path_flag(tmp_path: Path) -> None:
                            '        <map mr="m" vaddr="0x1000" />\n    </protection_domain>'), encoding="utf-8")
     assert [i["code"] for i in report(str(path))[1]] == ["MK044"]
     assert report(str(path), "--search-path", str(tmp_path / "data")) == (0, [])
+
+
+def test_sdk_board_and_config_flags(tmp_path: Path) -> None:
+    """`--sdk --board --config` read the SDK's kernel config, as `microkit --board --config` does."""
+    sdk = Path(__file__).resolve().parent / "fixtures" / "sdk"
+    path = tmp_path / "vm.system"
+    path.write_text(VM, encoding="utf-8")
+    _, items = report(str(path), "--sdk", str(sdk), "--board", "x86_64_generic", "--config", "debug")
+    assert sorted(i["code"] for i in items) == ["MK010"]  # x86-64: VM priority is invalid there
+    _, items = report(str(path), "--sdk", str(sdk), "--board", "x86_64_generic", "--config", "debug",
+                      "--arch", "aarch64")  # a flag beats the SDK
+    assert [i["code"] for i in items] == ["MK073"]
+
+
+def test_config_file_flag_names_the_drvls_toml(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    config = tmp_path / "elsewhere" / "ci.toml"
+    config.write_text('ignore = ["MK073"]\n', encoding="utf-8")
+    path = tmp_path / "vm.system"
+    path.write_text(VM, encoding="utf-8")
+    assert report(str(path), "--config-file", str(config)) == (0, [])
+    missing = drvls("check", "--config-file", str(tmp_path / "nope.toml"), str(path))
+    assert missing.returncode == 2 and "no such config file" in missing.stderr

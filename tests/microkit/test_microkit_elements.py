@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from drvls.core.diagnostics import Severity
-from microkit_support import Check, find, only, system, tag, value
+from microkit_support import Check, find, only, span, system, tag, value
 
 PD = '    <protection_domain name="a">\n        <program_image path="a.elf" />\n{}\n    </protection_domain>'
 MR = '    <memory_region name="m" size="0x1000" />'
@@ -366,3 +366,14 @@ def test_ranges_with_crlf_bom_and_non_ascii(check: Check) -> None:
     crlf = "\ufeff" + text.replace("\n", "\r\n")
     diag = only(check(crlf), "MK020")
     assert diag.range == value(text, 'priority="999"')
+
+
+def test_text_after_an_element_is_a_nameless_text_node(check: Check) -> None:
+    """The tool checks each later text node by itself; a text node's tag name is empty."""
+    text = system("    hello\n" + PD.format("") + "\n    tail &amp; more\n    <!-- c -->x")
+    diags = [d for d in check(text) if d.code == "MK005"]
+    assert [(d.message, d.range) for d in diags] == [
+        ("unexpected text found in element 'system'", find(text, "hello")),
+        ("unexpected text found in element ''", find(text, "tail &amp; more")),
+        ("unexpected text found in element ''", span(text, text.index("-->x") + 3, text.index("-->x") + 4)),
+    ]

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,8 @@ def register(sub: Any) -> None:
     p.add_argument("--ignore", action="append", metavar="CODES", help="skip these codes or prefixes (comma list)")
     p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
                    help="gitignore-style pattern of paths to skip (repeatable)")
-    p.add_argument("--config", dest="config_file", type=Path, help="use this drvls.toml instead of searching")
+    p.add_argument("--config-file", dest="config_file", type=Path, metavar="FILE",
+                   help="use this drvls.toml (or pyproject.toml) instead of searching upward from each file")
     p.add_argument("--max-file-size", type=int, metavar="BYTES")
     p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: one per core)")
     mk = p.add_argument_group("Microkit target")
@@ -49,7 +49,9 @@ def register(sub: Any) -> None:
                     help="where prefill_path files are looked up (repeatable; default: the file's folder)")
     mk.add_argument("--sdk", metavar="DIR", help="Microkit SDK folder")
     mk.add_argument("--board", help="SDK board name")
-    mk.add_argument("--sdk-config", dest="board_config", metavar="NAME", help="SDK board config (debug, release…)")
+    # `--config` as the `microkit` tool spells it: the board configuration inside the SDK.
+    mk.add_argument("--config", dest="board_config", metavar="NAME",
+                    help="SDK board configuration (debug, release, …), with --sdk and --board")
     ck = p.add_argument_group("CAmkES")
     ck.add_argument("--import-path", action="append", metavar="DIR")
     ck.add_argument("--cpp-include", action="append", metavar="DIR")
@@ -124,6 +126,8 @@ def check_files(files: Sequence[Path], cli: dict[str, Any], config_file: Path | 
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
         return _check_chunk(names, cli, cfg, root_names, named_set)
+    from concurrent.futures import ProcessPoolExecutor  # here: a one-file run need not import multiprocessing
+
     size = max(1, len(names) // (workers * 4))
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -9,18 +9,23 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-
-from pathspec import PathSpec
-from pathspec.pattern import Pattern
+from typing import TYPE_CHECKING
 
 from drvls.core.languages import analyzer_for
 
-Spec = PathSpec[Pattern]
+if TYPE_CHECKING:  # pathspec is imported only when a folder is walked: `check FILE` skips its cost
+    from pathspec import PathSpec
+    from pathspec.pattern import Pattern
+
+    Spec = PathSpec[Pattern]
+
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox"})
 
 
 def _spec(lines: Iterable[str]) -> Spec:
-    return Spec.from_lines("gitwildmatch", lines)
+    from pathspec import PathSpec
+
+    return PathSpec.from_lines("gitwildmatch", lines)
 
 
 def _gitignore(folder: Path) -> Spec | None:
@@ -73,5 +78,14 @@ def _walk(root: Path, inherited: list[tuple[Path, Spec]]) -> Iterator[Path]:
             if entry.name in ALWAYS_SKIPPED or _ignored(path, True, rules):
                 continue
             yield from _walk(path, rules)
-        elif not _ignored(path, False, rules) and analyzer_for(path) is not None:
+        elif _regular_file(entry) and not _ignored(path, False, rules) and analyzer_for(path) is not None:
             yield path
+
+
+def _regular_file(entry: os.DirEntry[str]) -> bool:
+    """Regular files and symlinks to them; not FIFOs (reading one would block), sockets, devices or
+    broken or looping links."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -60,7 +61,10 @@ def first_nul(data: bytes) -> int:
 def read_source(path: Path, max_size: int) -> SourceFile | Diagnostic:
     """The file's bytes, or one diagnostic when it is too large or cannot be read."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device named on the command line: never block on it
+            return make(codes.UNREADABLE, "cannot read file: not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > max_size:
             return make(codes.FILE_TOO_LARGE,
                         f"file is {size} bytes, over the {max_size}-byte limit (max-file-size); not analysed")

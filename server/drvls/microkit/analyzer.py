@@ -64,6 +64,7 @@ class State:
     tree: Tree | None
     target: Target
     data: bytes = b""
+    blanked: bool = False  # the tree was (partly) parsed from text with attribute lists blanked
     layout: Layout | None = None
     # The elements of the last analysis by text: what an edit can reuse (older versions are dropped).
     cache: dict[Key, Checked] = field(default_factory=dict)
@@ -113,7 +114,7 @@ class MicrokitAnalyzer:
         """Parse (incrementally when the edits turn the state's text into this one) and check."""
         incremental = state.tree is not None and consistent(state.data, edits, data)
         old_tree = state.tree if incremental else None
-        tree = xmltree.parse(data, old_tree, edits if incremental else ())
+        tree, state.blanked = xmltree.parse_tracked(data, old_tree, edits if incremental else (), state.blanked)
         if not incremental:
             state.layout = None
         state.tree = tree
@@ -331,15 +332,19 @@ class Run:
                     issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on element "
                                         "'system'", checked.anchor, checked.el.start, checked.el.tag_end))
                 domains_seen = True
-        for start, end in layout.texts:
-            self.text_in_system(start, end)
+        content_start = root.children[0].end_byte  # just after `<system …>`
+        for start, end in _merge_adjacent(layout.texts):
+            self.text_in_system(start, end, first=start == content_start)
         issues.extend(cross.check_system(sys_model, self.target, self.locate, self.state.memo))
 
-    def text_in_system(self, start: int, end: int) -> None:
+    def text_in_system(self, start: int, end: int, first: bool) -> None:
+        """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text
+        node is checked on its own, and a text node's tag name is empty, hence `''`."""
         raw = self.data[start:end]
         leading = len(raw) - len(raw.lstrip())
         trail = len(raw) - len(raw.rstrip())
-        self.issues.append(Issue(codes.SYSTEM_TEXT, "unexpected text found in element 'system'", Anchor(0),
+        name = "system" if first else ""
+        self.issues.append(Issue(codes.SYSTEM_TEXT, f"unexpected text found in element '{name}'", Anchor(0),
                                  start + leading, end - trail))
 
     def build(self, node: Node, key: Key, domains: frozenset[str] | None) -> Checked:
@@ -385,6 +390,17 @@ class Run:
         line_start = self.data.rfind(b"\n", 0, offset) + 1
         column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
         return f"{self.file_name}:{line + 1}:{column}"
+
+
+def _merge_adjacent(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Touching text pieces (character data, references, CDATA) form one text node, as in the tool's parser."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _find_doctype(root: Node) -> Node | None:

@@ -33,15 +33,60 @@ def parser() -> Parser:
     return _PARSER
 
 
+# A start tag's attribute list that is certainly well formed: ASCII names, `=`, quoted printable
+# ASCII values without `<` or `&`, each attribute preceded by XML whitespace, the whole list up
+# to the tag's end (so nothing after it can depend on what was blanked).
+_NAME_B = rb"[A-Za-z_:][A-Za-z0-9_.:-]*"
+_SIMPLE_ATTRS = re.compile(rb"<" + _NAME_B + rb"((?:[ \t\r\n]+" + _NAME_B + rb"[ \t\r\n]*=[ \t\r\n]*"
+                           rb"(?:\"[ !#-%'-;=-~\t\r\n]*\"|'[ -%(-;=-~\t\r\n]*'))+)(?=[ \t\r\n]*/?>)")
+_BLANK = bytes(b if b in b"\r\n" else 0x20 for b in range(256))
+
+
+def _blank_attributes(match: re.Match[bytes]) -> bytes:
+    whole = match.group(0)
+    cut = match.start(1) - match.start(0)
+    return whole[:cut] + whole[cut:].translate(_BLANK)
+
+
+def blank_simple_attributes(data: bytes) -> bytes:
+    """`data` with well-formed attribute lists turned into spaces (newlines kept), same length.
+
+    tree-sitter-xml spends microseconds on every attribute, most of a large file's parse time, but
+    only the element structure and the syntax errors are taken from the tree (attributes are read
+    from the text). Blanking lists that cannot hold an error changes neither, and byte offsets and
+    rows stay the same.
+    """
+    return _SIMPLE_ATTRS.sub(_blank_attributes, data)
+
+
 def parse(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = ()) -> Tree:
     """Parse `data`, reusing `old` after applying `edits` to it (tree-sitter incremental parsing)."""
+    return parse_tracked(data, old, edits)[0]
+
+
+def parse_tracked(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = (),
+                  old_blanked: bool = False) -> tuple[Tree, bool]:
+    """The tree, and whether it was (partly) parsed from blanked text (see `blank_simple_attributes`).
+
+    A full parse reads a copy with simple attribute lists blanked; if that copy has a syntax error
+    the real text is parsed, so error nodes are exactly tree-sitter's. An incremental parse reads the
+    real text (only the edited region is lexed again); when it finds an error and the old tree came
+    from blanked text, the real text is parsed from scratch, so a broken file always gives the same
+    errors however it was reached.
+    """
     if old is not None and edits:
         for e in edits:
             old.edit(start_byte=e.start_byte, old_end_byte=e.old_end_byte, new_end_byte=e.new_end_byte,
                      start_point=Point(*e.start_point), old_end_point=Point(*e.old_end_point),
                      new_end_point=Point(*e.new_end_point))
-        return parser().parse(data, old)
-    return parser().parse(data)
+        tree = parser().parse(data, old)
+        if not (old_blanked and tree.root_node.has_error):
+            return tree, old_blanked
+        return parser().parse(data), False
+    tree = parser().parse(blank_simple_attributes(data))
+    if tree.root_node.has_error:
+        return parser().parse(data), False
+    return tree, True
 
 
 class Anchor:
