@@ -209,3 +209,26 @@ def test_pipes_links_and_folders_named_like_sources_never_hang_or_crash(tmp_path
     assert named.returncode == 1 and [i["code"] for i in json.loads(named.stdout)] == ["DL002"]
     looping = drvls("check", str(tmp_path / "loop.system"))
     assert looping.returncode == 2 and looping.stderr.startswith("drvls: error:")
+
+
+def test_require_signatures_ignores_the_repository_excludes(tmp_path: Path) -> None:
+    write(tmp_path, "drvls.toml", 'exclude = ["hidden/"]\n')
+    write(tmp_path, "hidden/unsigned.system", GOOD)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    plain = drvls("check", "--format", "json", str(tmp_path))
+    assert plain.returncode == 0 and json.loads(plain.stdout) == []
+    strict = drvls("check", "--format", "json", "--require-signatures", "--trusted-keys", str(keys), str(tmp_path))
+    assert strict.returncode == 1
+    assert any(item["path"].endswith("unsigned.system") for item in json.loads(strict.stdout))
+    assert "exclude" in strict.stderr
+
+
+def test_many_files_are_shared_between_worker_processes(tmp_path: Path) -> None:
+    for i in range(64):
+        write(tmp_path, f"f{i:02}.system", GOOD)
+    result = drvls("-v", "check", "-j", "2", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "checking 64 files in 2 worker processes" in result.stderr
+    pids = {line.split()[2] for line in result.stderr.splitlines() if " checked " in line and "process" in line}
+    assert len(pids) == 2, result.stderr

@@ -77,3 +77,23 @@ def test_every_registered_code_is_unique_and_well_formed() -> None:
     for rule in rules:
         assert rule.code[:2].isalpha() and rule.code[-3:].isdigit(), rule.code
         assert rule.summary and rule.name
+
+
+def test_checking_one_system_file_loads_only_its_family(tmp_path: Path) -> None:
+    """Start-up cost is part of every CI run and pre-commit hook: other families stay unimported."""
+    system = tmp_path / "a.system"
+    system.write_text('<system><protection_domain name="a"><program_image path="a" />'
+                      "</protection_domain></system>\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from drvls.cli.main import main\n"
+        f"status = main(['check', {str(system)!r}])\n"
+        "heavy = ('nacl', 'drvls.camkes', 'tree_sitter_camkes', 'drvls._drvnative', 'drvls.drv.lint',\n"
+        "         'drvls.signing.file_checks', 'concurrent.futures.process', 'pygls')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+        "sys.exit(status)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from drvls.core.discovery import iter_files
 from drvls.core.engine import check_path
 from drvls.core.languages import AnalysisContext, DiskWorkspace, analyzer_for
 
+log = logging.getLogger(__name__)
 PARALLEL_THRESHOLD = 8  # below this many files, worker start-up costs more than it saves
 
 
@@ -113,7 +115,9 @@ def _check_one(path: str, cli: dict[str, Any], config_file: str | None, roots: l
 
 def _check_chunk(paths: list[str], cli: dict[str, Any], config_file: str | None,
                  roots: list[str], named: frozenset[str]) -> list[FileDiagnostics]:
-    return [_check_one(p, cli, config_file, roots, named) for p in paths]
+    results = [_check_one(p, cli, config_file, roots, named) for p in paths]
+    log.info("process %d checked %d files", os.getpid(), len(paths))
+    return results
 
 
 def check_files(files: Sequence[Path], cli: dict[str, Any], config_file: Path | None,
@@ -128,6 +132,7 @@ def check_files(files: Sequence[Path], cli: dict[str, Any], config_file: Path | 
         return _check_chunk(names, cli, cfg, root_names, named_set)
     from concurrent.futures import ProcessPoolExecutor  # here: a one-file run need not import multiprocessing
 
+    log.info("checking %d files in %d worker processes", len(names), workers)
     size = max(1, len(names) // (workers * 4))
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -144,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     if args.config_file is not None and not args.config_file.is_file():
         raise UsageError(f"no such config file: {args.config_file}")
     base = load_settings(args.paths[0].resolve(), cli=cli, config_path=args.config_file)
-    excludes = list(args.exclude) + [str(e) for e in base.get("exclude") or ()]
+    excludes = list(args.exclude) + repository_excludes(base)
     files = list(iter_files(args.paths, excludes))
     named = [p for p in args.paths if p.is_file()]
     for path in named:
@@ -155,6 +160,17 @@ def run(args: argparse.Namespace) -> int:
     results = check_files(files, cli, args.config_file, roots, args.jobs, named)
     write_report(results, args.format, args.output, base)
     return exit_status(results, args.fail_on)
+
+
+def repository_excludes(settings: Settings) -> list[str]:
+    """The config file's `exclude` patterns, except under a signature requirement: a repository must
+    not be able to hide its own unsigned files from `--require-signatures` (use `--exclude` in CI)."""
+    patterns = [str(e) for e in settings.get("exclude") or ()]
+    if patterns and settings.section("signing").get("require_signatures"):
+        print("drvls: warning: with --require-signatures the config file's `exclude` is not applied; "
+              "pass --exclude on the command line instead", file=sys.stderr)
+        return []
+    return patterns
 
 
 def exit_status(results: list[FileDiagnostics], fail_on: str) -> int:
