@@ -12,9 +12,11 @@ import contextlib
 import os
 import re
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
@@ -48,7 +50,31 @@ def normal(path: Path) -> Path:
 
 IMPORT_LINE = re.compile(r'^[ \t]*import[ \t]*(<[^<>;,"{}\n]*>|"[^"\n]*")[ \t]*;', re.M)
 FIND_TTL_SECONDS = 5.0
-_found: dict[tuple[str, bool, str, tuple[Path, ...]], tuple[float, Path | None]] = {}
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class TtlCache(Generic[K, V]):
+    """Answers kept `FIND_TTL_SECONDS`: apps are scanned often and files appear or vanish rarely
+    (a file gone since is caught when it is read). Bounded by dropping everything when full."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._items: dict[K, tuple[float, V]] = {}
+
+    def get_or_compute(self, key: K, compute: Callable[[], V]) -> V:
+        now = time.monotonic()
+        hit = self._items.get(key)
+        if hit is not None and now - hit[0] < FIND_TTL_SECONDS:
+            return hit[1]
+        if len(self._items) > self._limit:
+            self._items.clear()
+        value = compute()
+        self._items[key] = (now, value)
+        return value
+
+
+_found: TtlCache[tuple[str, bool, str, tuple[Path, ...]], Path | None] = TtlCache(16384)
 
 
 def find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
@@ -59,15 +85,7 @@ def find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
     """
     base = "" if imp.angle else (os.path.dirname(importer) if importer is not None else os.getcwd())
     key = (imp.target, imp.angle, base, settings.import_path)
-    now = time.monotonic()
-    hit = _found.get(key)
-    if hit is not None and now - hit[0] < FIND_TTL_SECONDS:  # a file gone since is caught when it is read
-        return hit[1]
-    if len(_found) > 16384:
-        _found.clear()
-    found = _find_import(imp, importer, settings, exists)
-    _found[key] = (now, found)
-    return found
+    return _found.get_or_compute(key, lambda: _find_import(imp, importer, settings, exists))
 
 
 def _find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
@@ -153,7 +171,7 @@ def reachable(program: Program, start: Path) -> set[Path]:
     return seen
 
 
-_direct: dict[tuple[Path, int, tuple[Path, ...]], tuple[float, list[Path]]] = {}
+_direct: TtlCache[tuple[Path, int, tuple[Path, ...]], list[Path]] = TtlCache(16384)
 
 
 def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> list[Path]:
@@ -162,15 +180,7 @@ def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadTe
     Kept a few seconds, like the answers of `find_import` it is made of.
     """
     key = (path, hash(text), settings.import_path)
-    now = time.monotonic()
-    hit = _direct.get(key)
-    if hit is not None and now - hit[0] < FIND_TTL_SECONDS:
-        return hit[1]
-    if len(_direct) > 16384:
-        _direct.clear()
-    found = _direct_imports(text, path, settings, read)
-    _direct[key] = (now, found)
-    return found
+    return _direct.get_or_compute(key, lambda: _direct_imports(text, path, settings, read))
 
 
 def _direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> list[Path]:
@@ -183,21 +193,13 @@ def _direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadT
     return out
 
 
-_closures: dict[tuple[Path, int, tuple[Path, ...]], tuple[float, set[Path]]] = {}
+_closures: TtlCache[tuple[Path, int, tuple[Path, ...]], set[Path]] = TtlCache(4096)
 
 
 def import_closure(root: Path, text: str, settings: CamkesSettings, read: ReadText) -> set[Path]:
     """The root and every file reachable through its `import` lines (kept a few seconds)."""
     key = (root, hash(text), settings.import_path)
-    now = time.monotonic()
-    hit = _closures.get(key)
-    if hit is not None and now - hit[0] < FIND_TTL_SECONDS:
-        return hit[1]
-    if len(_closures) > 4096:
-        _closures.clear()
-    found = _import_closure(root, text, settings, read)
-    _closures[key] = (now, found)
-    return found
+    return _closures.get_or_compute(key, lambda: _import_closure(root, text, settings, read))
 
 
 def _import_closure(root: Path, text: str, settings: CamkesSettings, read: ReadText) -> set[Path]:
