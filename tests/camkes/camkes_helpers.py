@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
+from prerequisites import CORPUS as SHARED_CORPUS
+from prerequisites import corpus_path
 
 REPO = Path(__file__).resolve().parents[2]
 # The grammar's Python binding, built in place by `python setup.py build_ext --inplace`
@@ -22,7 +23,7 @@ from drvls.core.diagnostics import Diagnostic, Severity  # noqa: E402
 from drvls.core.engine import check_path  # noqa: E402
 from drvls.core.languages import AnalysisContext, DiskWorkspace  # noqa: E402
 
-CORPUS = REPO.parent / "shared" / "corpus" / "camkes"
+CORPUS = SHARED_CORPUS / "camkes"
 
 
 def subprocess_env() -> dict[str, str]:
@@ -33,12 +34,7 @@ def subprocess_env() -> dict[str, str]:
 
 def camkes_corpus() -> Path:
     """The CAmkES corpus folder; skipped when absent (a failure under CI=true)."""
-    if not CORPUS.is_dir():
-        message = "the CAmkES corpus ../shared/corpus/camkes is not present beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return CORPUS
+    return corpus_path("camkes")
 
 
 def write(folder: Path, files: dict[str, str]) -> None:

@@ -6,26 +6,17 @@ Kept in a plain module (no conftest) so the tests stay independent of other suit
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from prerequisites import CORPUS, skip_or_fail
 from tree_sitter import Language, Node, Parser, Tree
 
 REPO = Path(__file__).resolve().parents[2]
 GRAMMAR_DIR = REPO / "grammars" / "tree-sitter-camkes"
-CAMKES_CORPUS = REPO.parent / "shared" / "corpus" / "camkes"
-IN_CI = os.environ.get("CI") == "true"
-
-
-def skip_or_fail(message: str) -> None:
-    """Skip locally, but fail under CI: a missing prerequisite must never pass silently there."""
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+CAMKES_CORPUS = CORPUS / "camkes"
 
 
 def camkes_language() -> Language:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
+from prerequisites import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_IN_PACKAGE = REPO / "node_modules" / "@microsoft" / "jest-sarif" / "lib" / "schemas" / "sarif-2.1.0-rtm.5.json"
@@ -42,10 +42,7 @@ def schema() -> dict[str, Any]:
     named = os.environ.get("DRVLS_SARIF_SCHEMA")
     path = Path(named) if named else SCHEMA_IN_PACKAGE
     if not path.is_file():
-        message = f"the SARIF 2.1.0 schema is not installed ({path.name} not found): {INSTALL}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"the SARIF 2.1.0 schema is not installed ({path.name} not found): {INSTALL}")
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 

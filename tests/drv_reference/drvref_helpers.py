@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-import pytest
+from prerequisites import corpus_path
 
 REPO = Path(__file__).resolve().parents[2]
-DERIVED = REPO.parent / "shared" / "corpus" / "drv" / "derived"
 FORMAT_DOC = REPO / "docs" / "drv-format.md"
 
 
 def require_derived() -> Path:
     """../shared/corpus/drv/derived, or skip (fail when CI=true) if the corpus is absent."""
-    if not DERIVED.is_dir():
-        message = "corpus folder ../shared/corpus/drv/derived is not present beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return DERIVED
+    return corpus_path("drv", "derived")
 
 
 def hex_block_bytes(block: str) -> bytes:

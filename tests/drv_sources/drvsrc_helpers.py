@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from drvls.drv.model import (
     Category,
     Context,
@@ -21,19 +20,14 @@ from drvls.drv.model import (
     WorkflowStep,
 )
 from hypothesis import strategies as st
+from prerequisites import corpus_path, skip_or_fail
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = REPO.parent / "shared" / "corpus" / "drv" / "sources"
 
 
 def require_sources() -> Path:
     """../shared/corpus/drv/sources, or skip (fail when CI=true) if the corpus is absent."""
-    if not SOURCES.is_dir():
-        message = "corpus folder ../shared/corpus/drv/sources is not present beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return SOURCES
+    return corpus_path("drv", "sources")
 
 
 def native_reader_or_skip() -> None:
@@ -41,10 +35,7 @@ def native_reader_or_skip() -> None:
     from drvls.drv.reader import native_available
 
     if not native_available():
-        message = "the native .drv decoder (drvls._drvnative) is not built; run `pip install -e .`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail("the native .drv decoder (drvls._drvnative) is not built; run `pip install -e .`")
 
 
 def drvls(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:

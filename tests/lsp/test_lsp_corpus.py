@@ -3,24 +3,17 @@ analysis core reports for the same text, range for range, in the client's UTF-16
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-from lsp_support import REPO, Editor, as_client, core_diagnostics, needs_microkit, summary
+from lsp_support import Editor, as_client, core_diagnostics, needs_microkit, summary
 from lsprotocol import types
-
-CORPUS = REPO.parent / "shared" / "corpus"
+from prerequisites import CORPUS, corpus_path
 
 pytestmark = needs_microkit
 
 
 def corpus_files(suffix: str) -> list[Path]:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("the shared corpus is missing (expected ../shared/corpus next to the repository)")
-        pytest.skip("the shared corpus (../shared/corpus next to the repository) is not present")
-    return sorted(CORPUS.rglob(f"*{suffix}"))
+    return sorted(corpus_path().rglob(f"*{suffix}"))
 
 
 async def test_corpus_system_files_match_the_core(pull_editor: Editor) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
+from prerequisites import corpus_path
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER_DIR = REPO / "server"
@@ -72,10 +71,4 @@ def only(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
 
 
 def corpus_dir() -> Path:
-    path = REPO.parent / "shared" / "corpus" / "microkit"
-    if not (path / "verdicts.json").is_file():
-        message = "corpus folder ../shared/corpus/microkit (with verdicts.json) is not present beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return corpus_path("microkit", required_file="verdicts.json")

@@ -10,27 +10,20 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
+from prerequisites import corpus_path, skip_or_fail
 
 REPO = Path(__file__).resolve().parents[2]
 NATIVE = REPO / "native"
 REGRESSIONS = NATIVE / "fuzz" / "regressions"
 REF_DECODER = REPO / "tests" / "drv_reference" / "ref_decoder.py"
-DERIVED = REPO.parent / "shared" / "corpus" / "drv" / "derived"
 
 
-def unavailable(reason: str) -> None:
-    """Skip, or fail when running in CI where every tool must be present."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+unavailable = skip_or_fail  # a missing tool or build: skip, or fail under CI
 
 
 def derived_dir() -> Path:
     """The upstream-derived v1 vectors in ../shared/corpus (skip, or fail under CI, when absent)."""
-    if not DERIVED.exists():
-        unavailable("corpus folder ../shared/corpus/drv/derived is not present beside the repository")
-    return DERIVED
+    return corpus_path("drv", "derived")
 
 
 def load_module(name: str, path: Path) -> ModuleType:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -10,18 +9,12 @@ import pytest
 from drvls.signing.evidence import Kind, Status
 from drvls.signing.sign import sign_path
 from drvls.signing.verify import verify_bytes, verify_file
+from prerequisites import corpus_path
 from signing_support import KeyFiles, flip
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 def corpus_files(pattern: str, limit: int) -> list[Path]:
-    if not CORPUS.is_dir():
-        message = "corpus folder ../shared/corpus is not present beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    found = sorted(CORPUS.rglob(pattern))
+    found = sorted(corpus_path().rglob(pattern))
     assert found, f"no {pattern} files in the corpus"
     step = max(1, len(found) // limit)
     return found[::step][:limit]
