@@ -19,7 +19,6 @@ from drvls.core.languages import (
     Analysis,
     AnalysisContext,
     Analyzer,
-    PostCheckResult,
     SourceFile,
     analyzer_for,
     post_checks,
@@ -58,23 +57,26 @@ def first_nul(data: bytes) -> int:
     return data.find(b"\x00")
 
 
+def too_large(size: int | None, limit: int) -> Diagnostic:
+    """The one diagnostic a file over the size cap gets (`size` None: only known to be over it)."""
+    what = f"file is {size} bytes, over" if size is not None else "file is over"
+    return make(codes.FILE_TOO_LARGE, f"{what} the {limit}-byte limit (max-file-size); not analysed")
+
+
 def read_source(path: Path, max_size: int) -> SourceFile | Diagnostic:
     """The file's bytes, or one diagnostic when it is too large or cannot be read."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device named on the command line: never block on it
             return make(codes.UNREADABLE, "cannot read file: not a regular file (a pipe, socket or device)")
-        size = info.st_size
-        if size > max_size:
-            return make(codes.FILE_TOO_LARGE,
-                        f"file is {size} bytes, over the {max_size}-byte limit (max-file-size); not analysed")
+        if info.st_size > max_size:
+            return too_large(info.st_size, max_size)
         with path.open("rb") as handle:
             data = handle.read(max_size + 1)
     except OSError as exc:
         return make(codes.UNREADABLE, f"cannot read file: {exc.strerror or exc}")
-    if len(data) > max_size:
-        return make(codes.FILE_TOO_LARGE,
-                    f"file is over the {max_size}-byte limit (max-file-size); not analysed")
+    if len(data) > max_size:  # it grew after the stat
+        return too_large(None, max_size)
     return SourceFile(path=path, data=data, text="")
 
 
@@ -84,9 +86,7 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
     if analyzer is None:
         return Analysis(diagnostics=[])
     if len(source.data) > ctx.settings.max_file_size:
-        return Analysis([make(codes.FILE_TOO_LARGE,
-                              f"file is {len(source.data)} bytes, over the {ctx.settings.max_file_size}-byte "
-                              "limit (max-file-size); not analysed")])
+        return Analysis([too_large(len(source.data), ctx.settings.max_file_size)])
     found: list[Diagnostic] = []
     if not analyzer.binary:
         if not source.text and source.data:
@@ -103,11 +103,8 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
         analysis = analyzer.analyze(source, ctx)
         for check in post_checks():
             extra = check(source, ctx)
-            if isinstance(extra, PostCheckResult):
-                (enforced if extra.enforced else analysis.diagnostics).extend(extra.diagnostics)
-                analysis.dependencies = analysis.dependencies | extra.dependencies
-            else:
-                analysis.diagnostics.extend(extra)
+            (enforced if extra.enforced else analysis.diagnostics).extend(extra.diagnostics)
+            analysis.dependencies = analysis.dependencies | extra.dependencies
     except RecursionError:
         analysis = Analysis([make(codes.INTERNAL_ERROR, "file is nested too deeply to analyse")])
     except Exception as exc:  # containment: one bad file must not take down a run or the server

@@ -8,8 +8,9 @@ for the CAmkES grammar or the native `.drv` decoder.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePath
 from typing import Any, Protocol
 
@@ -54,7 +55,7 @@ CODE_TABLES = (
     "drvls.signing.codes",
 )
 # Checks that apply to any analysed file (e.g. `--require-signatures`): modules exposing
-# `post_check(source, ctx) -> list[Diagnostic] | PostCheckResult`.
+# `post_check(source, ctx) -> PostCheckResult`.
 POST_CHECK_MODULES = ("drvls.signing.post_check",)
 
 
@@ -136,6 +137,9 @@ class PostCheckResult:
     enforced: bool = False
 
 
+PostCheck = Callable[[SourceFile, "AnalysisContext"], PostCheckResult]
+
+
 class Analyzer(Protocol):
     name: str
     # True when the analyzer reads bytes itself (e.g. `.drv`): no text decoding diagnostics.
@@ -192,10 +196,12 @@ def load_code_tables() -> None:
         _import_optional(module_name)
 
 
-def post_checks() -> list[Any]:
-    checks = []
+@cache
+def post_checks() -> tuple[PostCheck, ...]:
+    """The post-checks of this build, found once (they run on every analysis, keystrokes included)."""
+    checks: list[PostCheck] = []
     for module_name in POST_CHECK_MODULES:
         module = _import_optional(module_name)
         if module is not None:
             checks.append(module.post_check)
-    return checks
+    return tuple(checks)

@@ -30,10 +30,11 @@ from drvls.core.atomic import atomic_write_bytes
 from drvls.signing import legacy
 from drvls.signing.evidence import Evidence, Kind, SigningError, Status
 from drvls.signing.keys import PrivateKey, PublicKey, key_id
+from drvls.signing.post_check import SIG_SUFFIX
 
 HEADER = b"drvls-signature v1\n"
 DOMAIN = b"drvls-detached-signature-v1\x00"
-SUFFIX = ".sig"
+SUFFIX = SIG_SUFFIX
 MAX_SIG_FILE = 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 _LINES = (

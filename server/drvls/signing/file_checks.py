@@ -3,7 +3,7 @@
 With `signing.require_signatures` (CI: `drvls check --require-signatures --trusted-keys K`)
 every file without a valid signature from a key trusted outside the repository is reported.
 Otherwise, when `signing.show_state` is on (the default), a file that *has* a signature gets an
-information diagnostic once it no longer matches; a file without one costs a single `stat`.
+information diagnostic once it no longer matches.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from drvls.core.config import Settings
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, Range, Severity
 from drvls.core.engine import make
-from drvls.core.languages import AnalysisContext, PostCheckResult, SourceFile
+from drvls.core.languages import AnalysisContext, SourceFile
 from drvls.signing import codes, detached, drv_embedded
 from drvls.signing.evidence import Evidence, Kind, Status
 from drvls.signing.trust import load_store, sources_from_settings
@@ -31,23 +31,6 @@ def first_line_range(source: SourceFile) -> Range:
         return ZERO_RANGE
     first = source.text.split("\n", 1)[0].rstrip("\r")
     return Range.at(0, 0, 0, len(first))
-
-
-def signature_diagnostics(source: SourceFile, ctx: AnalysisContext) -> PostCheckResult:
-    """Signature diagnostics, depending on `FILE.sig` (whether or not it exists yet) so that an
-    editor re-checks the file when its `.sig` is written, replaced or removed."""
-    if source.path is None:
-        return PostCheckResult([])
-    section = ctx.settings.section("signing")
-    depends = frozenset({detached.signature_path(source.path)})
-    if section.get("require_signatures"):
-        # Enforced: neither an inline `drvls: ignore` in the file nor the repository's select/ignore
-        # may excuse a file from the signature requirement (a file cannot vouch for itself).
-        return PostCheckResult(required(source, ctx, section), depends | trust_dependencies(ctx.settings),
-                               enforced=True)
-    if section.get("show_state", True) is False:
-        return PostCheckResult([])
-    return PostCheckResult(state(source), depends)
 
 
 def buffer_bytes(source: SourceFile) -> bytes:

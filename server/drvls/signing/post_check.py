@@ -1,8 +1,9 @@
 """The signing post-check the core engine runs on every analysed file.
 
-Most files are unsigned and no signature is required, so this entry point answers that case with
-one `lstat` and without importing the signing code (PyNaCl, the trust store); anything else is
-delegated to `file_checks`.
+Most files are unsigned and no signature is required, so that case is answered with one `lstat`
+and without importing the signing code (PyNaCl, the trust store) from `file_checks`. The result
+depends on `FILE.sig` whether or not it exists yet, so an editor re-checks the file when its
+`.sig` is written, replaced or removed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 
 from drvls.core.languages import AnalysisContext, PostCheckResult, SourceFile
 
-SIG_SUFFIX = ".sig"  # the detached signature's name: `FILE` → `FILE.sig` (see `detached.signature_path`)
+SIG_SUFFIX = ".sig"  # the detached signature of `FILE` is `FILE.sig`
 
 
 def post_check(source: SourceFile, ctx: AnalysisContext) -> PostCheckResult:
@@ -19,11 +20,18 @@ def post_check(source: SourceFile, ctx: AnalysisContext) -> PostCheckResult:
         return PostCheckResult([])
     section = ctx.settings.section("signing")
     signature = source.path.with_name(source.path.name + SIG_SUFFIX)
-    if not section.get("require_signatures"):
-        if section.get("show_state", True) is False:
-            return PostCheckResult([])
-        if source.path.suffix.lower() != ".drv" and not os.path.lexists(signature):
-            return PostCheckResult([], frozenset({signature}))
-    from drvls.signing.file_checks import signature_diagnostics
+    depends = frozenset({signature})
+    if section.get("require_signatures"):
+        from drvls.signing.file_checks import required, trust_dependencies
 
-    return signature_diagnostics(source, ctx)
+        # Enforced: neither an inline `drvls: ignore` in the file nor the repository's select/ignore
+        # may excuse a file from the signature requirement (a file cannot vouch for itself).
+        return PostCheckResult(required(source, ctx, section), depends | trust_dependencies(ctx.settings),
+                               enforced=True)
+    if section.get("show_state", True) is False:
+        return PostCheckResult([])
+    if source.path.suffix.lower() != ".drv" and not os.path.lexists(signature):
+        return PostCheckResult([], depends)
+    from drvls.signing.file_checks import state
+
+    return PostCheckResult(state(source), depends)
