@@ -232,3 +232,12 @@ def test_many_files_are_shared_between_worker_processes(tmp_path: Path) -> None:
     assert "checking 64 files in 2 worker processes" in result.stderr
     pids = {line.split()[2] for line in result.stderr.splitlines() if " checked " in line and "process" in line}
     assert len(pids) == 2, result.stderr
+
+
+def test_a_run_reports_an_unusable_trusted_key_once(tmp_path: Path) -> None:
+    for name in ("a.system", "b.system"):
+        write(tmp_path, f"src/{name}", GOOD)
+    result = drvls("check", "--format", "json", "--require-signatures",
+                   "--trusted-keys", str(tmp_path / "missing.pub"), str(tmp_path / "src"))
+    codes = [item["code"] for item in json.loads(result.stdout)]
+    assert codes.count("SIG008") == 1, codes

@@ -104,18 +104,23 @@ def cli_settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _check_one(path: str, cli: dict[str, Any], config_file: str | None, roots: list[str],
-               named: frozenset[str]) -> FileDiagnostics:
-    file = Path(path)
-    settings = load_settings(file.resolve(), cli=cli, config_path=Path(config_file) if config_file else None)
-    ctx = AnalysisContext(settings=settings, workspace=DiskWorkspace([Path(r) for r in roots]))
-    diagnostics = check_path(file, ctx, named=path in named).diagnostics
-    return FileDiagnostics(path=path, diagnostics=tuple(diagnostics))
-
-
 def _check_chunk(paths: list[str], cli: dict[str, Any], config_file: str | None,
                  roots: list[str], named: frozenset[str]) -> list[FileDiagnostics]:
-    results = [_check_one(p, cli, config_file, roots, named) for p in paths]
+    """Check files in this process, sharing one workspace, one run session (for notes meant once
+    per run) and the settings of each folder (the config file search gives the same answer there)."""
+    workspace = DiskWorkspace([Path(r) for r in roots])
+    session: dict[str, Any] = {}
+    by_folder: dict[Path, Settings] = {}
+    results = []
+    for path in paths:
+        file = Path(path)
+        folder = file.resolve().parent
+        if folder not in by_folder:
+            by_folder[folder] = load_settings(file.resolve(), cli=cli,
+                                              config_path=Path(config_file) if config_file else None)
+        ctx = AnalysisContext(settings=by_folder[folder], workspace=workspace, session=session)
+        diagnostics = check_path(file, ctx, named=path in named).diagnostics
+        results.append(FileDiagnostics(path=path, diagnostics=tuple(diagnostics)))
     log.info("process %d checked %d files", os.getpid(), len(paths))
     return results
 
