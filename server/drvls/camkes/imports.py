@@ -73,6 +73,9 @@ class TtlCache(Generic[K, V]):
         self._items[key] = (now, value)
         return value
 
+    def clear(self) -> None:
+        self._items.clear()
+
 
 _found: TtlCache[tuple[str, bool, str, tuple[Path, ...]], Path | None] = TtlCache(16384)
 
