@@ -15,7 +15,6 @@ Prints, all measured in this run:
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 import subprocess
@@ -28,8 +27,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "server"))
 # The grammar's binding built in place (`python setup.py build_ext --inplace`); an install has it already.
 sys.path.append(str(REPO / "grammars" / "tree-sitter-camkes" / "bindings" / "python"))
-CORPUS = REPO.parent / "shared" / "corpus" / "camkes"
+# camkes-tool's verdicts and the settings it ran with, shared with the conformance test.
+sys.path.insert(0, str(REPO / "tests" / "camkes"))
 
+from camkes_verdicts import CORPUS, settings_for  # noqa: E402
+from camkes_verdicts import entries as verdict_entries  # noqa: E402
 from drvls.camkes import grammar  # noqa: E402
 from drvls.camkes.lower import lower_text  # noqa: E402
 from drvls.camkes.preprocess import needs_cpp  # noqa: E402
@@ -37,17 +39,6 @@ from drvls.camkes.settings import read_settings  # noqa: E402
 from drvls.core.config import Settings  # noqa: E402
 from drvls.core.engine import check_path, check_source  # noqa: E402
 from drvls.core.languages import AnalysisContext, DiskWorkspace, Edit, SourceFile  # noqa: E402
-
-
-def settings_for(entry: dict[str, Any]) -> Settings:
-    s = entry["settings"]
-    flags = s["cpp_flags"]
-    return Settings({"camkes": {
-        "import_path": [str(CORPUS / p) for p in s["import_paths"]],
-        "cpp_include": [str(CORPUS / f[2:]) for f in flags if f.startswith("-I")],
-        "defines": [f[2:] for f in flags if f.startswith("-D") and f != "-DCAMKES_TOOL_PROCESSING"],
-        "allow_forward_references": bool(s["allow_forward_references"]),
-    }})
 
 
 def context(entry: dict[str, Any]) -> AnalysisContext:
@@ -181,7 +172,7 @@ def main() -> int:
     if not (CORPUS / "verdicts.json").is_file():
         print("the CAmkES corpus (../shared/corpus/camkes) is not beside the repository", file=sys.stderr)
         return 1
-    entries = [f for f in json.loads((CORPUS / "verdicts.json").read_text())["files"] if f.get("settings")]
+    entries = verdict_entries()
     apps = [e for e in entries if re.search(r"\bassembly\s*\w*\s*\{", (CORPUS / e["path"]).read_text(errors="replace"))]
 
     parse_s = parse_only(entries)

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from prerequisites import CORPUS as SHARED_CORPUS
 from prerequisites import corpus_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,8 +21,6 @@ from drvls.core.config import Settings  # noqa: E402
 from drvls.core.diagnostics import Diagnostic, Severity  # noqa: E402
 from drvls.core.engine import check_path  # noqa: E402
 from drvls.core.languages import AnalysisContext, DiskWorkspace  # noqa: E402
-
-CORPUS = SHARED_CORPUS / "camkes"
 
 
 def subprocess_env() -> dict[str, str]:

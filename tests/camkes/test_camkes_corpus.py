@@ -9,15 +9,14 @@ would, and may rightly be clean.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from camkes_helpers import CORPUS, camkes_corpus, errors
-from drvls.core.config import Settings
+from camkes_helpers import camkes_corpus, errors
+from camkes_verdicts import CORPUS, entries, settings_for
 from drvls.core.engine import check_path
 from drvls.core.languages import AnalysisContext, DiskWorkspace
 
@@ -25,25 +24,6 @@ OUR_WORDING = ("Syntax error", "compilation terminated", "CPP command failed")
 # camkes-tool crashed on this one (a bare AssertionError); its own test suite skips it too.
 TOOL_CRASHES = {"seL4__camkes-tool/camkes/parser/tests/good/dtb.camkes"}
 TALLY: Counter[str] = Counter()
-
-
-def entries() -> list[dict[str, Any]]:
-    verdicts = CORPUS / "verdicts.json"
-    if not verdicts.is_file():
-        return []
-    files = json.loads(verdicts.read_text(encoding="utf-8"))["files"]
-    return [f for f in files if f.get("settings")]
-
-
-def settings_for(entry: dict[str, Any]) -> Settings:
-    s = entry["settings"]
-    flags = s["cpp_flags"]
-    return Settings({"camkes": {
-        "import_path": [str(CORPUS / p) for p in s["import_paths"]],
-        "cpp_include": [str(CORPUS / f[2:]) for f in flags if f.startswith("-I")],
-        "defines": [f[2:] for f in flags if f.startswith("-D") and f != "-DCAMKES_TOOL_PROCESSING"],
-        "allow_forward_references": bool(s["allow_forward_references"]),
-    }})
 
 
 def expected_message(verdict: str) -> str | None:

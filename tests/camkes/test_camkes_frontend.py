@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from camkes_helpers import CORPUS, camkes_corpus, check, messages, subprocess_env, where, write
+from camkes_helpers import camkes_corpus, check, messages, subprocess_env, where, write
+from camkes_verdicts import CORPUS
 from drvls.camkes import grammar
 from drvls.camkes.analyzer import ANALYZER, CamkesState
 from drvls.camkes.frontend import load_uncached

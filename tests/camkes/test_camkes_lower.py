@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from camkes_helpers import CORPUS, camkes_corpus, check, errors, messages, only, where, write
+from camkes_helpers import camkes_corpus, check, errors, messages, only, where, write
+from camkes_verdicts import CORPUS
 from drvls.camkes import grammar
 from drvls.core.config import Settings
 from drvls.core.engine import check_path
