@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from drvls_process import GRAMMAR_BINDING, SERVER_DIR
 from prerequisites import corpus_path
 
-REPO = Path(__file__).resolve().parents[2]
 # The grammar's Python binding, built in place by `python setup.py build_ext --inplace`
 # (an installed drvls has it on the path already).
-GRAMMAR_BINDING = REPO / "grammars" / "tree-sitter-camkes" / "bindings" / "python"
-for _entry in (REPO / "server", GRAMMAR_BINDING):
+for _entry in (SERVER_DIR, GRAMMAR_BINDING):
     if str(_entry) not in sys.path:
         sys.path.append(str(_entry))
 
@@ -21,12 +19,6 @@ from drvls.core.config import Settings  # noqa: E402
 from drvls.core.diagnostics import Diagnostic, Severity  # noqa: E402
 from drvls.core.engine import check_path  # noqa: E402
 from drvls.core.languages import AnalysisContext, DiskWorkspace  # noqa: E402
-
-
-def subprocess_env() -> dict[str, str]:
-    """The environment for running drvls from this source tree in a child process."""
-    paths = [str(REPO / "server"), str(GRAMMAR_BINDING), os.environ.get("PYTHONPATH", "")]
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
 
 
 def camkes_corpus() -> Path:

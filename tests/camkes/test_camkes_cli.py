@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from camkes_helpers import subprocess_env, write
+from camkes_helpers import write
+from drvls_process import drvls_env
 
 needs_cpp = pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on PATH")
 
 
 def drvls(*args: str, cwd: Path) -> tuple[int, Any]:
-    env = subprocess_env()
+    env = drvls_env()
     done = subprocess.run([sys.executable, "-m", "drvls", "check", "--format", "json", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, check=False, timeout=120)
     return done.returncode, json.loads(done.stdout)

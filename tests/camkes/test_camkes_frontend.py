@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from camkes_helpers import camkes_corpus, check, messages, subprocess_env, where, write
+from camkes_helpers import camkes_corpus, check, messages, where, write
 from camkes_verdicts import CORPUS
 from drvls.camkes import grammar
 from drvls.camkes.analyzer import ANALYZER, CamkesState
@@ -19,6 +19,7 @@ from drvls.camkes.preprocess import needs_cpp, preprocess
 from drvls.camkes.settings import CamkesSettings, read_settings
 from drvls.core.config import Settings
 from drvls.core.languages import AnalysisContext, DiskWorkspace, Edit, SourceFile
+from drvls_process import drvls_env
 
 pytestmark = pytest.mark.skipif(not grammar.available(),
                                 reason="the tree-sitter-camkes grammar (tree_sitter_camkes) is not built")
@@ -136,6 +137,6 @@ def test_without_the_grammar_one_diagnostic_says_so(tmp_path: Path) -> None:
     blocked = ("import runpy, sys; sys.modules['tree_sitter_camkes'] = None; "
                "sys.argv[0] = 'drvls'; runpy.run_module('drvls', run_name='__main__')")
     done = subprocess.run([sys.executable, "-c", blocked, "check", "--format", "json", "a.camkes"], cwd=tmp_path,
-                          env=subprocess_env(), capture_output=True, text=True, check=False, timeout=120)
+                          env=drvls_env(), capture_output=True, text=True, check=False, timeout=120)
     assert "CK030" in done.stdout and "tree_sitter_camkes" in done.stdout, done.stdout + done.stderr
     assert done.stdout.count("CK030") == 1 and "Traceback" not in done.stderr

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 import pytest_lsp
+from drvls_process import SERVE, drvls_env
 from lsprotocol import types
 from pygls.uris import from_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -18,16 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 20.0  # a test gives up after this long (a failure, not a measurement)
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    binding = REPO / "grammars" / "tree-sitter-camkes" / "bindings" / "python"  # built in place
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "server"), str(binding), env.get("PYTHONPATH", ""))
-                                        if p)
-    return env
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "drvls", "serve"],
-                                              server_env=_env()))
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVE, server_env=drvls_env()))
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     yield
     await lsp_client.shutdown_session()

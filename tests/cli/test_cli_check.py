@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from drvls_process import run_drvls
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -32,10 +31,7 @@ BAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def drvls(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
-    return subprocess.run([sys.executable, "-m", "drvls", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+drvls = run_drvls
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:

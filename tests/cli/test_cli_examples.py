@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from drvls_process import run_drvls
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
 
 def drvls(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
-    return subprocess.run([sys.executable, "-m", "drvls", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=120)
+    return run_drvls(*args, cwd=cwd)
 
 
 def test_examples_have_no_errors_or_warnings() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from drvls_process import drvls_env, run_drvls
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "server" / "drvls"
@@ -61,9 +62,8 @@ def test_core_imports_no_language_module_at_import_time() -> None:
 
 
 def test_rules_doc_is_generated_from_the_registry() -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
-    result = subprocess.run([sys.executable, "-m", "drvls", "rules", "--markdown"], capture_output=True,
-                            text=True, env=env, check=True)
+    result = run_drvls("rules", "--markdown")
+    assert result.returncode == 0, result.stderr
     assert (REPO / "docs" / "rules.md").read_text(encoding="utf-8") == result.stdout, \
         "docs/rules.md is stale: regenerate with `drvls rules --markdown > docs/rules.md`"
 
@@ -93,7 +93,7 @@ def test_checking_one_system_file_loads_only_its_family(tmp_path: Path) -> None:
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
         "sys.exit(status)\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=drvls_env(),
+                            timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from drvls_process import run_drvls
 from prerequisites import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,9 +47,7 @@ def schema() -> dict[str, Any]:
 
 
 def sarif(*args: str, cwd: Path) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
-    done = subprocess.run([sys.executable, "-m", "drvls", "check", "--format", "sarif", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=120)
+    done = run_drvls("check", "--format", "sarif", *args, cwd=cwd)
     assert done.returncode in (0, 1), done.stderr
     doc: dict[str, Any] = json.loads(done.stdout)
     return doc

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_lsp
+from drvls_process import SERVE, drvls_env
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
@@ -20,12 +20,6 @@ if str(SERVER_DIR) not in sys.path:
     sys.path.insert(0, str(SERVER_DIR))  # in-process imports work before `pip install -e .` too
 
 RULES = "# Persona: Reviewer\nA careful reviewer.\n\n# Style\n- Use snake_case for functions\n- Keep it clean\n"
-
-
-def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SERVER_DIR), env.get("PYTHONPATH", "")) if p)
-    return env
 
 
 def _ignore(client: LanguageClient, params: object) -> None:
@@ -51,7 +45,7 @@ def make_client() -> LanguageClient:
     return client
 
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "drvls", "serve"], server_env=server_env(),
+SERVER = ClientServerConfig(server_command=SERVE, server_env=drvls_env(),
                             client_factory=make_client)
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from drvls.drv.model import (
@@ -19,6 +17,7 @@ from drvls.drv.model import (
     Workflow,
     WorkflowStep,
 )
+from drvls_process import run_drvls
 from hypothesis import strategies as st
 from prerequisites import corpus_path, skip_or_fail
 
@@ -40,9 +39,7 @@ def native_reader_or_skip() -> None:
 
 def drvls(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run `python -m drvls ARGS` in `cwd` with this checkout's server package on the path."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
-    return subprocess.run([sys.executable, "-m", "drvls", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return run_drvls(*args, cwd=cwd, timeout=timeout)
 
 
 # -- random rule sets (any Unicode text except lone surrogates, which UTF-8 cannot hold) --------

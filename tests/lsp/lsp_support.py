@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from drvls_process import SERVE, drvls_env
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
@@ -25,13 +25,8 @@ if str(SERVER_DIR) not in sys.path:
 WAIT = 20.0  # seconds before a test gives up waiting for the server (a failure, not a measurement)
 
 
-def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SERVER_DIR), env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "drvls", "serve"], server_env=server_env())
+server_env = drvls_env
+SERVER = ClientServerConfig(server_command=SERVE, server_env=drvls_env())
 
 
 def analyzer_available(suffix: str) -> bool:

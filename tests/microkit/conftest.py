@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from drvls_process import SERVE, drvls_env
 from microkit_support import Check, Diagnostic, run_check
 
 
@@ -26,12 +26,10 @@ def check(tmp_path: Path) -> Check:
 
 # --- A real `drvls serve` over stdio, driven like an editor without pull diagnostics. ---
 
-import os  # noqa: E402
 from collections.abc import AsyncIterator  # noqa: E402
 
 import pytest_lsp  # noqa: E402
 from lsprotocol import types  # noqa: E402
-from microkit_support import SERVER_DIR  # noqa: E402
 from pygls.protocol import default_converter  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features  # noqa: E402
@@ -58,14 +56,8 @@ def _make_client() -> MicrokitClient:
     return client
 
 
-def _server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SERVER_DIR), env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "drvls", "serve"],
-                                              server_env=_server_env(), client_factory=_make_client))
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVE, server_env=drvls_env(),
+                                              client_factory=_make_client))
 async def mk_client(lsp_client: MicrokitClient, tmp_path: Path) -> AsyncIterator[MicrokitClient]:
     """A client like Neovim 0.9 (diagnostics are published, not pulled), with debounce 0."""
     caps = client_capabilities("neovim@0.9")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from microkit_support import REPO, SERVER_DIR, system
+from drvls_process import run_drvls
+from microkit_support import REPO, system
 
 EXAMPLES = REPO / "examples" / "microkit"
 VM = system('    <protection_domain name="vmm" priority="1">\n        <program_image path="v" />\n'
@@ -18,11 +16,7 @@ VM = system('    <protection_domain name="vmm" priority="1">\n        <program_i
             "        </virtual_machine>\n    </protection_domain>")
 
 
-def drvls(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(SERVER_DIR), os.environ.get("PYTHONPATH"))
-                                                     if p))
-    return subprocess.run([sys.executable, "-m", "drvls", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+drvls = run_drvls
 
 
 def report(*args: str, cwd: Path | None = None) -> tuple[int, list[dict[str, Any]]]:

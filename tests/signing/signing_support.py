@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import struct
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +11,9 @@ import blake3
 from drvls.drv.model import Category, Persona, RuleSet, SourceRef, Standard
 from drvls.signing.keys import PrivateKey, PublicKey, load_private_key, write_key_pair
 from drvls.signing.trust import TrustStore, build_store
+from drvls_process import run_drvls
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER_DIR = REPO / "server"
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,4 @@ def private_secrets(key_file: Path) -> list[str]:
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`python -m drvls ARGS` in a fresh process (the installed entry point works the same way)."""
-    full_env = dict(os.environ)
-    full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SERVER_DIR), full_env.get("PYTHONPATH", "")) if p)
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "drvls", *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    return run_drvls(*args, cwd=cwd, env=env, timeout=60)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,14 +20,12 @@ if str(SERVER_DIR) not in sys.path:
     sys.path.insert(0, str(SERVER_DIR))
 
 from drvls.signing.keys import write_key_pair  # noqa: E402
+from drvls_process import SERVE, drvls_env  # noqa: E402
 from signing_lsp_support import Session  # noqa: E402
 
 
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SERVER_DIR), env.get("PYTHONPATH", "")) if p)
-    env["DRVLS_LOG_LEVEL"] = "DEBUG"  # the most talkative the server gets: still no key material
-    return env
+    return drvls_env(DRVLS_LOG_LEVEL="DEBUG")  # the most talkative the server gets: still no key material
 
 
 def _ignore(client: LanguageClient, params: object) -> None:
@@ -59,7 +56,7 @@ def make_client() -> LanguageClient:
     return client
 
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "drvls", "serve"], server_env=server_env(),
+SERVER = ClientServerConfig(server_command=SERVE, server_env=server_env(),
                             client_factory=make_client)
 
 
