@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,18 @@ def _read_sdk_folder(folder: Path) -> dict[str, Any]:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    """An SDK JSON file, parsed once per version of it: the editor resolves the target on every keystroke."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise TargetError(f"Microkit SDK file not found: {path}") from exc
+    except OSError as exc:
+        raise TargetError(f"cannot read {path}: {exc}") from exc
+    return dict(_parse_json(path, info.st_mtime_ns, info.st_size))
+
+
+@lru_cache(maxsize=64)
+def _parse_json(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
