@@ -193,8 +193,9 @@ class _Writer:
             self.strings.ref(source.file)
 
 
-def _digest(buf: bytes | bytearray, signature: tuple[int, int] | None) -> bytes:
-    """BLAKE3-256 over the file minus the digest field and the signature body (§6)."""
+def digest_v2(buf: bytes | bytearray, signature: tuple[int, int] | None) -> bytes:
+    """BLAKE3-256 over the file minus the digest field and the SIGNATURE body (§6), given that
+    section's (offset, length) or None; hashed in place, without copying."""
     view = memoryview(buf)
     hasher = blake3.blake3()
     hasher.update(view[: L.DIGEST_OFFSET])
@@ -205,11 +206,6 @@ def _digest(buf: bytes | bytearray, signature: tuple[int, int] | None) -> bytes:
         hasher.update(view[L.HEADER_SIZE : start])
         hasher.update(view[start + length :])
     return hasher.digest()
-
-
-def digest_v2(data: bytes | bytearray, signature: tuple[int, int] | None) -> bytes:
-    """The v2 digest of `data`, given the SIGNATURE section's (offset, length) or None."""
-    return _digest(data, signature)
 
 
 def encode(ruleset: RuleSet) -> bytes:
@@ -254,7 +250,7 @@ def assemble_v2(bodies: Sequence[tuple[int, int, bytes | bytearray]]) -> bytes:
         buf[offset : offset + len(body)] = body
         if stype == L.SECTION_SIGNATURE:
             signature = (offset, len(body))
-    buf[L.DIGEST_OFFSET : L.DIGEST_OFFSET + L.DIGEST_SIZE] = _digest(buf, signature)
+    buf[L.DIGEST_OFFSET : L.DIGEST_OFFSET + L.DIGEST_SIZE] = digest_v2(buf, signature)
     return bytes(buf)
 
 

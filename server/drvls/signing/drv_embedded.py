@@ -23,17 +23,18 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-import blake3
-
 from drvls.core.atomic import atomic_write_bytes
+from drvls.drv import layout as L
+from drvls.drv.encoder import digest_v2
 from drvls.signing.evidence import Evidence, Kind, SigningError, Status
 from drvls.signing.keys import PrivateKey, PublicKey, key_id_bytes
 
-DRV_MAGIC = b"DRV\x00"
-HEADER_SIZE = 64
-TABLE_ENTRY = 24
-SIGNATURE_TYPE = 0x00F0
-SLOT_LENGTH = 128
+# The frame's numbers are the format's own (`drvls.drv.layout`); the slot's content is defined here.
+DRV_MAGIC = L.MAGIC
+HEADER_SIZE = L.HEADER_SIZE
+TABLE_ENTRY = L.SECTION_ENTRY_SIZE
+SIGNATURE_TYPE = L.SECTION_SIGNATURE
+SLOT_LENGTH = L.SIGNATURE_SIZE
 SLOT_MAGIC = b"DRVS"
 SLOT_VERSION = 1
 ALG_ED25519 = 1
@@ -72,7 +73,7 @@ def find_slot(data: bytes) -> int | None:
         raise FrameError("section table lies outside the file or is misaligned")
     slot: int | None = None
     for i in range(count):
-        kind, _sflags, offset, length = struct.unpack_from("<IIQQ", data, table + i * TABLE_ENTRY)
+        kind, _sflags, offset, length = L.SECTION_ENTRY_STRUCT.unpack_from(data, table + i * TABLE_ENTRY)
         if kind != SIGNATURE_TYPE:
             continue
         if slot is not None:
@@ -84,15 +85,8 @@ def find_slot(data: bytes) -> int | None:
 
 
 def digest(data: bytes, slot: int | None) -> bytes:
-    """BLAKE3-256 over bytes[0..32] ‖ bytes[64..S) ‖ bytes[S+128..end), without copying."""
-    view = memoryview(data)
-    hasher = blake3.blake3(view[:32])
-    if slot is None:
-        hasher.update(view[HEADER_SIZE:])
-    else:
-        hasher.update(view[HEADER_SIZE:slot])
-        hasher.update(view[slot + SLOT_LENGTH:])
-    return hasher.digest()
+    """The file's v2 digest (the format's, computed by the encoder's code), given the slot's offset."""
+    return digest_v2(data, None if slot is None else (slot, SLOT_LENGTH))
 
 
 def message(slot_head: bytes, file_digest: bytes) -> bytes:
