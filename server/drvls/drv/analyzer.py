@@ -42,16 +42,11 @@ def _lint_function() -> LintFunction | None:
 def v1_checksum_problem(data: bytes) -> Diagnostic | None:
     """A v1 file's checksum, which upstream checks before the structure (so it is checked even when
     the structure is broken)."""
-    if len(data) < 16 or data[:4] != b"DRV\x00" or data[4:6] != b"\x01\x00":
-        return None
-    from drvls.drv.reader import compute_digest, digest_error
+    from drvls.drv.reader import v1_checksum_error
 
     with memoryview(data) as view:
-        computed = compute_digest(view, [(16, len(data) - 16)], 1)
-    stored = data[12:16]
-    if computed == stored:
-        return None
-    return structural(digest_error(1, stored, computed))
+        error = v1_checksum_error(view)
+    return None if error is None else structural(error)
 
 
 def _check_open(drv: DrvFile) -> list[Diagnostic]:

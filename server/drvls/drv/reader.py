@@ -210,14 +210,20 @@ def digest_error(version: int, stored: bytes, computed: bytes) -> DrvError:
                     "(the file was changed or damaged after it was written)")
 
 
-def _check_v1_first(view: memoryview) -> None:
-    """Version 1 checks its checksum before its structure (docs/drv-format.md §9)."""
+def v1_checksum_error(view: memoryview) -> DrvError | None:
+    """A version 1 file's checksum mismatch (None for a match or another version). Version 1 checks
+    its checksum before its structure (docs/drv-format.md §9), so this runs on any bytes."""
     if len(view) < 16 or bytes(view[:4]) != b"DRV\x00" or bytes(view[4:6]) != b"\x01\x00":
-        return
+        return None
     computed = compute_digest(view, [(16, len(view) - 16)], 1)
     stored = bytes(view[V1_CHECKSUM_AT:V1_CHECKSUM_AT + 4])
-    if computed != stored:
-        raise digest_error(1, stored, computed)
+    return None if computed == stored else digest_error(1, stored, computed)
+
+
+def _check_v1_first(view: memoryview) -> None:
+    error = v1_checksum_error(view)
+    if error is not None:
+        raise error
 
 
 _O_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
