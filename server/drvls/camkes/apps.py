@@ -9,34 +9,29 @@ in an app is seen shortly after it is typed.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from drvls.camkes.imports import import_closure, normal
 from drvls.camkes.preprocess import ReadText
 from drvls.camkes.settings import CamkesSettings
+from drvls.camkes.ttl_cache import TtlCache
 
 ASSEMBLY = re.compile(r"\bassembly\b")
-LISTING_TTL_SECONDS = 5.0
 SKIP_DIRS = frozenset({".git", "node_modules", "build", "__pycache__", ".venv"})
 
-_listings: dict[Path, tuple[float, list[Path]]] = {}
+_listings: TtlCache[Path, list[Path]] = TtlCache(64)
 
 
 def adl_files(root: Path) -> list[Path]:
-    now = time.monotonic()
-    cached = _listings.get(root)
-    if cached is not None and now - cached[0] < LISTING_TTL_SECONDS:
-        return cached[1]
-    found = []
-    for path in sorted(root.rglob("*.camkes")):
-        if not SKIP_DIRS.intersection(path.relative_to(root).parts):
-            found.append(normal(path))
-    _listings[root] = (now, found)
-    return found
+    return _listings.get_or_compute(root, lambda: _list_adl_files(root))
 
 
-_index: dict[tuple[tuple[Path, ...], tuple[Path, ...]], tuple[float, dict[Path, list[Path]]]] = {}
+def _list_adl_files(root: Path) -> list[Path]:
+    return [normal(path) for path in sorted(root.rglob("*.camkes"))
+            if not SKIP_DIRS.intersection(path.relative_to(root).parts)]
+
+
+_index: TtlCache[tuple[tuple[Path, ...], tuple[Path, ...]], dict[Path, list[Path]]] = TtlCache(64)
 
 
 def importing_apps(target: Path, roots: list[Path], settings: CamkesSettings, read: ReadText) -> list[Path]:
@@ -46,14 +41,8 @@ def importing_apps(target: Path, roots: list[Path], settings: CamkesSettings, re
     """
     target = normal(target)
     key = (tuple(roots), settings.import_path)  # only the import path changes which files import which
-    now = time.monotonic()
-    hit = _index.get(key)
-    if hit is None or now - hit[0] >= LISTING_TTL_SECONDS:
-        if len(_index) > 64:
-            _index.clear()
-        hit = (now, build_index(roots, settings, read))
-        _index[key] = hit
-    return [app for app in hit[1].get(target, []) if app != target]
+    index = _index.get_or_compute(key, lambda: build_index(roots, settings, read))
+    return [app for app in index.get(target, []) if app != target]
 
 
 def build_index(roots: list[Path], settings: CamkesSettings, read: ReadText) -> dict[Path, list[Path]]:

@@ -11,12 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
@@ -25,6 +22,7 @@ from drvls.camkes.frontend import load
 from drvls.camkes.model import Problem
 from drvls.camkes.preprocess import CppMissing, ReadText, needs_cpp, preprocess
 from drvls.camkes.settings import CamkesSettings
+from drvls.camkes.ttl_cache import TtlCache
 
 
 @dataclass
@@ -49,32 +47,6 @@ def normal(path: Path) -> Path:
 
 
 IMPORT_LINE = re.compile(r'^[ \t]*import[ \t]*(<[^<>;,"{}\n]*>|"[^"\n]*")[ \t]*;', re.M)
-FIND_TTL_SECONDS = 5.0
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class TtlCache(Generic[K, V]):
-    """Answers kept `FIND_TTL_SECONDS`: apps are scanned often and files appear or vanish rarely
-    (a file gone since is caught when it is read). Bounded by dropping everything when full."""
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._items: dict[K, tuple[float, V]] = {}
-
-    def get_or_compute(self, key: K, compute: Callable[[], V]) -> V:
-        now = time.monotonic()
-        hit = self._items.get(key)
-        if hit is not None and now - hit[0] < FIND_TTL_SECONDS:
-            return hit[1]
-        if len(self._items) > self._limit:
-            self._items.clear()
-        value = compute()
-        self._items[key] = (now, value)
-        return value
-
-    def clear(self) -> None:
-        self._items.clear()
 
 
 _found: TtlCache[tuple[str, bool, str, tuple[Path, ...]], Path | None] = TtlCache(16384)
