@@ -149,6 +149,16 @@ static int64_t next_section(const drv_file *f, uint64_t prev_off, int64_t prev_i
     return best;
 }
 
+/* The step-th section in (offset, index) order, given the one before it (prev_idx -1: none yet). */
+static int64_t section_in_order(const drv_file *f, int sorted, uint32_t step, uint64_t prev_off,
+                                int64_t prev_idx, drv_section *out) {
+    if (sorted) {
+        drv_section_at(f, step, out);
+        return step;
+    }
+    return next_section(f, prev_off, prev_idx, out);
+}
+
 static int table_sorted(const drv_file *f) {
     drv_section prev, s;
     for (uint32_t i = 1; i < f->section_count; i++) {
@@ -179,12 +189,7 @@ static int check_layout(drv_file *f, uint64_t table_off, drv_error *err) {
     int64_t prev_idx = -1;
     for (uint32_t step = 0; step < f->section_count; step++) {
         drv_section s = {0, 0, 0, 0};
-        int64_t idx = step;
-        if (sorted) {
-            drv_section_at(f, step, &s);
-        } else {
-            idx = next_section(f, prev_off, prev_idx, &s);
-        }
+        int64_t idx = section_in_order(f, sorted, step, prev_off, prev_idx, &s);
         if (s.offset < cursor) {
             return drv_fail(err, DRV_E_OVERLAP, s.offset,
                             "section %lld (type 0x%04x) at offset %llu overlaps the section before it",
@@ -201,12 +206,7 @@ static int check_layout(drv_file *f, uint64_t table_off, drv_error *err) {
     prev_idx = -1;
     for (uint32_t step = 0; rc == DRV_OK && step < f->section_count; step++) {
         drv_section s = {0, 0, 0, 0};
-        int64_t idx = step;
-        if (sorted) {
-            drv_section_at(f, step, &s);
-        } else {
-            idx = next_section(f, prev_off, prev_idx, &s);
-        }
+        int64_t idx = section_in_order(f, sorted, step, prev_off, prev_idx, &s);
         rc = zero_gap(f, cursor, s.offset, err);
         cursor = s.offset + s.length;
         prev_off = s.offset;
