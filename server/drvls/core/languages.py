@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
+from drvls.core.symbols import EMPTY_INDEX, SymbolIndex
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,11 @@ class Analysis:
     state: Any = None
     # Other files this result depends on (imports, prefill files), so editors re-check on change.
     dependencies: frozenset[Path] = frozenset()
+    # Every name in the file with its definition and references (core/symbols.py), for navigation
+    # and every feature built on it; never mutated once returned.
+    symbols: SymbolIndex = EMPTY_INDEX
+    # The family's typed model of the file (immutable once returned), for hover, previews and ports.
+    model: Any = None
 
 
 @dataclass(frozen=True)
