@@ -330,7 +330,7 @@ class Run:
             elif isinstance(item, Domains):
                 if domains_seen:
                     issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on element "
-                                        "'system'", checked.anchor, checked.el.start, checked.el.tag_end))
+                                        "'domains'", checked.anchor, checked.el.start, checked.el.tag_end))
                 domains_seen = True
         content_start = root.children[0].end_byte  # just after `<system …>`
         for start, end in _merge_adjacent(layout.texts):

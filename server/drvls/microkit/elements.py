@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drvls.core.rules import RuleInfo
 from drvls.microkit import codes, legacy
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.model import (
@@ -102,8 +103,7 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
         tag = child.tag
         if tag == "program_image":
             if image_seen:
-                chk.report(codes.REPEATED_ELEMENT, "program_image must only be specified once on element "
-                           "'protection_domain'", child)
+                on_pd(chk, codes.REPEATED_ELEMENT, "program_image must only be specified once", el, child)
             image_seen = True
             chk.attributes(child, {"path", "path_for_symbols"})
             chk.required(child, "path")
@@ -113,8 +113,7 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
             pd.irqs.append(check_irq(chk, child, pd.setvars))
         elif tag == "ioport" and chk.newer("protection_domain", tag) is None:
             if not chk.target.x86:
-                chk.report(codes.IOPORT, "I/O Ports are only available on x86 on element 'protection_domain'",
-                           child)
+                on_pd(chk, codes.IOPORT, "I/O Ports are only available on x86", el, child)
             pd.ioports.append(check_ioport(chk, child, pd.setvars))
         elif tag == "setvar":
             check_setvar(chk, child, pd)
@@ -124,8 +123,7 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
             check_vm_slot(chk, child, pd)
         elif tag == "cspace" and chk.newer("protection_domain", tag) is None:
             if cspace_seen:
-                chk.report(codes.REPEATED_ELEMENT, "cspace must only be specified once on element "
-                           "'protection_domain'", child)
+                on_pd(chk, codes.REPEATED_ELEMENT, "cspace must only be specified once", el, child)
             cspace_seen = True
             check_cspace(chk, child, pd)
         else:
@@ -135,14 +133,18 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
                    f"'{pd.name}'", el, "name")
 
 
+def on_pd(chk: Checker, rule: RuleInfo, message: str, pd_el: El, child: El) -> None:
+    """A `value_error` the tool raises on the PD about one of its children: the PD, with the child related."""
+    chk.value_error(rule, message, pd_el, None, (related_to(child, None, f"the <{child.tag}>"),))
+
+
 def check_vm_slot(chk: Checker, child: El, pd: ProtectionDomain) -> None:
     if not chk.target.hypervisor:
-        chk.report(codes.VM_UNAVAILABLE, "seL4 has not been built as a hypervisor, virtual machines are disabled "
-                   "on element 'protection_domain'", child)
+        on_pd(chk, codes.VM_UNAVAILABLE, "seL4 has not been built as a hypervisor, virtual machines are disabled",
+              pd.el, child)
     vm = check_vm(chk, child, pd)
     if pd.vm is not None:
-        chk.report(codes.REPEATED_ELEMENT, "virtual_machine must only be specified once on element "
-                   "'protection_domain'", child)
+        on_pd(chk, codes.REPEATED_ELEMENT, "virtual_machine must only be specified once", pd.el, child)
     else:
         pd.vm = vm
 
@@ -273,8 +275,9 @@ def check_vm(chk: Checker, el: El, pd: ProtectionDomain) -> VirtualMachine:
             vm.maps.append(check_map(chk, child, None, target.vm_vaddr_limit()))
         elif child.tag in legacy.VM_CHILDREN:
             chk.report(codes.LEGACY_VM, legacy.vm_child_message(child.tag), child)
-        else:
-            chk.report(codes.INVALID_ELEMENT, f"invalid XML element '{child.tag}'", child)
+        else:  # the tool points at the virtual machine
+            chk.report(codes.INVALID_ELEMENT, f"invalid XML element '{child.tag}'", el, None,
+                       (related_to(child, None, f"the <{child.tag}>"),))
     if not vm.vcpus and not old_dialect:
         chk.report(codes.MISSING_ELEMENT, f"missing 'vcpu' element on virtual_machine: '{vm.name}'", el, "name")
     return vm
@@ -309,7 +312,8 @@ def check_cspace(chk: Checker, el: El, pd: ProtectionDomain) -> None:
         kind = CAP_KINDS.get(child.tag)
         if kind is None:
             if child.tag.startswith("cap_"):
-                chk.report(codes.INVALID_ELEMENT, f"Cap type: '{child.tag}' is not supported", child)
+                chk.report(codes.INVALID_ELEMENT, f"Cap type: '{child.tag.removeprefix('cap_')}' is not supported",
+                           child)
             else:
                 chk.report(codes.INVALID_ELEMENT, f"Element '{child.tag}' is not supported in a <cspace> element",
                            child)

@@ -170,10 +170,11 @@ class ProtectionDomain:
                 if irq.id is None:
                     continue
                 first = self._irq_ids.get(irq.id)
-                if first is not None:
+                if first is not None:  # reported at the PD, as the tool does
                     self._irq_issues.append(issue(codes.DUPLICATE_ID, f"duplicate channel id: {irq.id} in "
-                                                  f"protection domain: '{self.name}'", irq.el, "id",
-                                                  (related_to(first, "id", "first use"),)))
+                                                  f"protection domain: '{self.name}'", self.el, "name",
+                                                  (related_to(irq.el, "id", "this IRQ"),
+                                                   related_to(first, "id", "first use"))))
                 else:
                     self._irq_ids[irq.id] = irq.el
         return self._irq_ids

@@ -48,8 +48,8 @@ def check_memory_region(chk: Checker, el: El, search_path: tuple[Path, ...], dep
             chk.report(codes.MR_ZERO, "memory region of size 0: the Microkit tool accepts it, but nothing can be "
                        "mapped from it", el, "size")
         if prefill_len is not None and prefill_len > size:
-            chk.value_error(codes.PREFILL, f"size of prefill file exceeds memory region size: {prefill_len:#x} > "
-                            f"{size:#x}", el, "prefill_path")
+            chk.value_error(codes.PREFILL, f"size of prefill file exceeds memory region size: {prefill_len:x} > "
+                            f"{size:x}", el, "prefill_path")
     phys = chk.number(el, "phys_addr")
     if phys is not None and phys % check_size:
         chk.value_error(codes.MR_PHYS_ALIGN, "phys_addr is not aligned to the page size", el, "phys_addr")
@@ -118,19 +118,19 @@ def check_domains(chk: Checker, el: El) -> Domains:
             check_domain(chk, child, names, ids)
         elif child.tag == "domain_schedule":
             if schedules:
-                chk.report(codes.REPEATED_ELEMENT, "The <domain_schedule> element can only appear once", child)
+                chk.value_error(codes.REPEATED_ELEMENT, "The <domain_schedule> element can only appear once", child)
             schedules.append(child)
         else:
             chk.report(codes.INVALID_ELEMENT, f"invalid XML element as child of <domains> '{child.tag}'", child)
     total = len(names) + sum(1 for c in el.children if c.tag == "domain" and c.get("name") is None)
     if total > target.num_domains + 1:
-        chk.report(codes.DOMAIN_COUNT, f"Number of domains exceeds {target.num_domains}", el)
+        chk.value_error(codes.DOMAIN_COUNT, f"Number of domains exceeds {target.num_domains}", el)
     elif total == target.num_domains + 1:
         chk.report(codes.DOMAIN_COUNT_EDGE, f"{total} domains on a kernel with KernelNumDomains = "
                    f"{target.num_domains}: the Microkit tool accepts one too many (off-by-one) and the last "
                    "domain gets an id the kernel does not have", el)
     if not schedules:
-        chk.report(codes.MISSING_ELEMENT, "The <domain_schedule> element must appear once", el)
+        chk.value_error(codes.MISSING_ELEMENT, "The <domain_schedule> element must appear once", el)
     else:
         check_schedule(chk, schedules[0], frozenset(names))
     return Domains(el=el, names=frozenset(names))

@@ -1,0 +1,83 @@
+"""Wording and places audited against the tool's `sdf.rs` beyond what its own test suite covers.
+
+Each case is one finding: the message the tool prints (`value_error` adds ` on element '…'`)
+and the element it points at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from drvls.core.diagnostics import Range
+from microkit_support import Check, only, system, tag, value
+
+PD_HEAD = '    <protection_domain name="a">\n        <program_image path="a.elf" />\n'
+PD_TAIL = "    </protection_domain>"
+VM = '        <virtual_machine name="vm{}">\n            <vcpu id="0" />\n        </virtual_machine>\n'
+SCHEDULE = ('        <domain_schedule>\n            <schedule_entry domain="d" duration="1 us" />\n'
+            "        </domain_schedule>\n")
+DOMAINS = f'    <domains>\n        <domain name="d" />\n{SCHEDULE}    </domains>\n'
+
+
+def nth_tag(text: str, spec: str) -> Range:
+    """`tag` for `marker` or `marker|occurrence`."""
+    marker, _, occurrence = spec.partition("|")
+    return tag(text, marker, int(occurrence or 0))
+
+
+@pytest.mark.parametrize(("body", "settings", "code", "message", "at", "child"), [
+    # sdf.rs 1627: value_error on the PD.
+    (PD_HEAD + "        <cspace />\n        <cspace />\n" + PD_TAIL, {}, "MK016",
+     "cspace must only be specified once on element 'protection_domain'", "<protection_domain", "<cspace />|1"),
+    # sdf.rs 1604: value_error on the PD.
+    (PD_HEAD + VM.format(1) + VM.format(2) + PD_TAIL, {}, "MK016",
+     "virtual_machine must only be specified once on element 'protection_domain'", "<protection_domain",
+     '<virtual_machine name="vm2"'),
+    # sdf.rs 1597: value_error on the PD.
+    (PD_HEAD + VM.format(1) + PD_TAIL, {"hypervisor": False}, "MK070",
+     "seL4 has not been built as a hypervisor, virtual machines are disabled on element 'protection_domain'",
+     "<protection_domain", '<virtual_machine name="vm1"'),
+    # sdf.rs 1799: the location is the virtual machine's, not the child's.
+    (PD_HEAD + '        <virtual_machine name="vm">\n            <vcpu id="0" />\n            <bogus />\n'
+     "        </virtual_machine>\n" + PD_TAIL, {}, "MK014", "invalid XML element 'bogus'",
+     '<virtual_machine name="vm"', "<bogus />"),
+    # sdf.rs 2270: value_error on the second <domain_schedule>.
+    ('    <domains>\n        <domain name="d" />\n' + SCHEDULE + SCHEDULE + "    </domains>\n"
+     '    <protection_domain name="a" domain="d">\n        <program_image path="a.elf" />\n' + PD_TAIL, {},
+     "MK016", "The <domain_schedule> element can only appear once on element 'domain_schedule'",
+     "<domain_schedule>|1", None),
+    # sdf.rs 2291: value_error on <domains>.
+    ('    <domains>\n        <domain name="d" />\n    </domains>\n', {}, "MK017",
+     "The <domain_schedule> element must appear once on element 'domains'", "<domains>", None),
+    # sdf.rs 2889: value_error on the second <domains>, so its tag is named, not 'system'.
+    (DOMAINS + DOMAINS + '    <protection_domain name="a" domain="d">\n        <program_image path="a.elf" />\n'
+     + PD_TAIL, {}, "MK016", "domains must only be specified once on element 'domains'", "<domains>|1", None),
+])
+def test_message_and_place(check: Check, body: str, settings: dict[str, object], code: str, message: str, at: str,
+                           child: str | None) -> None:
+    text = system(body)
+    diag = only(check(text, **settings), code)
+    assert diag.message == message
+    assert diag.range == nth_tag(text, at)
+    if child is not None:
+        assert [r.range for r in diag.related] == [nth_tag(text, child)]
+
+
+def test_duplicate_ioport_id_is_reported_on_the_pd(check: Check) -> None:
+    # sdf.rs 3123: the location is the PD's.
+    text = system(PD_HEAD + '        <ioport id="0" addr="0x10" size="1" />\n'
+                  '        <ioport id="0" addr="0x20" size="1" />\n' + PD_TAIL)
+    diag = only(check(text, arch="x86_64"), "MK057")
+    assert diag.message == "duplicate I/O port id: 0 in protection domain: 'a'"
+    assert diag.range == value(text, 'name="a"')
+    assert [r.range for r in diag.related] == [value(text, 'id="0"', 1), value(text, 'id="0"')]
+
+
+def test_prefill_larger_than_region_prints_bare_hex(check: Check, tmp_path: Path) -> None:
+    # sdf.rs 1921 formats both sizes with `{:x}`: no `0x`.
+    (tmp_path / "fill.bin").write_bytes(b"x" * 0x1001)
+    text = system('    <memory_region name="m" size="0x1000" prefill_path="fill.bin" />\n'
+                  + PD_HEAD + '        <map mr="m" vaddr="0x100000" />\n' + PD_TAIL)
+    diag = only(check(text), "MK044")
+    assert diag.message == "size of prefill file exceeds memory region size: 1001 > 1000 on element 'memory_region'"
