@@ -188,9 +188,8 @@ def test_iomap_checks(check: Check) -> None:
         "MK036 map for 'small' has io address range [0x1000..0x3000) which overlaps with map for 'big' "
         "[0x0..0x200000) in PCI device 00:03.0",
     } <= messages
-    # Regions used only by an iomap are unused as far as the tool is concerned.
-    assert sorted(d.message for d in diags if d.code == "MK043") == [
-        "unused memory region 'big'", "unused memory region 'small'"]
+    # Regions used by an iomap are used, although the tool's warning counts only maps.
+    assert not [d for d in diags if d.code == "MK043"]
 
 
 def test_vcpu_cpu_defaults_to_the_pd_core(check: Check) -> None:

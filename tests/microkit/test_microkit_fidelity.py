@@ -81,3 +81,16 @@ def test_prefill_larger_than_region_prints_bare_hex(check: Check, tmp_path: Path
                   + PD_HEAD + '        <map mr="m" vaddr="0x100000" />\n' + PD_TAIL)
     diag = only(check(text), "MK044")
     assert diag.message == "size of prefill file exceeds memory region size: 1001 > 1000 on element 'memory_region'"
+
+
+@pytest.mark.parametrize(("use", "settings"), [
+    ('    <io_address_space name="dev" peripheral_id="0:3.0" domain_id="1">\n'
+     '        <iomap mr="r" iovaddr="0x0" />\n    </io_address_space>\n', {"arch": "x86_64", "iommu": True}),
+    ("", {}),
+])
+def test_a_region_used_only_by_an_iomap_or_a_setvar_is_not_unused(check: Check, use: str,
+                                                                  settings: dict[str, object]) -> None:
+    setvar = "" if use else '        <setvar symbol="r_paddr" region_paddr="r" />\n'
+    text = system('    <memory_region name="r" size="0x1000" phys_addr="0x10000000" />\n' + use
+                  + PD_HEAD + setvar + PD_TAIL)
+    assert check(text, **settings) == []

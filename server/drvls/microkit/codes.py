@@ -64,7 +64,8 @@ MR_ZERO = _r("MK039", "mr-zero-size", W, "A memory region of size 0; the tool ac
 MR_PAGE_SIZE = _r("MK040", "mr-page-size", E, "A page size other than 0x1000 or 0x200000.")
 MR_PHYS_ALIGN = _r("MK041", "mr-phys-alignment", E, "A `phys_addr` not aligned to the page size.")
 MR_PHYS_OVERLAP = _r("MK042", "mr-phys-overlap", E, "Two fixed-address memory regions overlap physically.")
-MR_UNUSED = _r("MK043", "unused-memory-region", W, "A memory region no PD or VM maps (the tool's only warning).")
+MR_UNUSED = _r("MK043", "unused-memory-region", W,
+               "A memory region nothing maps, iomaps or names in `<setvar region_paddr>`.")
 PREFILL = _r("MK044", "prefill", E, "A `prefill_path` that is missing, unreadable, empty, or too large.")
 BOOTINFO = _r("MK045", "prefill-bootinfo", E, "An unknown `prefill_bootinfo`, or both prefill attributes.")
 PREFILL_SIZE_SETVAR = _r("MK046", "setvar-prefill-size", E,

@@ -89,7 +89,7 @@ def check_system(system: System, target: Target, locate: Locate, memo: Memo | No
     check_all_maps(flat, mrs, target, memo, out)
     check_io_spaces(system.spaces, mrs, out)
     check_caps(flat, locate, out)
-    check_unused(system.mrs, flat, out)
+    check_unused(system.mrs, flat, system.spaces, out)
     check_region_setvars(flat, mrs, target, out)
     return out
 
@@ -395,10 +395,16 @@ def check_phys_overlap(mrs: list[MemoryRegion], out: list[Issue]) -> None:
             widest = item
 
 
-def check_unused(mrs: list[MemoryRegion], flat: list[ProtectionDomain], out: list[Issue]) -> None:
+def check_unused(mrs: list[MemoryRegion], flat: list[ProtectionDomain], spaces: list[IoAddressSpace],
+                 out: list[Issue]) -> None:
+    """Regions nothing uses. Unlike the tool, an `<iomap>` or a `<setvar region_paddr>` counts as a use:
+    the region is really allocated for it, so warning that it is unused would be false."""
     used: set[str | None] = set()
     for pd in flat:
         used.update(pd.used_regions())
+        used.update(sv.mr for sv in pd.region_setvars)
+    for space in spaces:
+        used.update(m.mr for m in space.maps)
     for mr in mrs:
         if mr.name is not None and mr.name not in used:
             out.append(issue(codes.MR_UNUSED, f"unused memory region '{mr.name}'", mr.el, "name"))
