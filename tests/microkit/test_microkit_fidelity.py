@@ -94,3 +94,25 @@ def test_a_region_used_only_by_an_iomap_or_a_setvar_is_not_unused(check: Check, 
     text = system('    <memory_region name="r" size="0x1000" phys_addr="0x10000000" />\n' + use
                   + PD_HEAD + setvar + PD_TAIL)
     assert check(text, **settings) == []
+
+
+@pytest.mark.parametrize(("body", "settings", "code"), [
+    ('    <memory_region name="r" size="0x1000" />\n'
+     '    <io_address_space name="dev" peripheral_id="0:3.0" domain_id="1">\n'
+     '        <iomap mr="r" iovaddr="0x8000000000" />\n    </io_address_space>\n' + PD_HEAD + PD_TAIL,
+     {"arch": "x86_64", "iommu": True}, "MK102"),
+    ('    <memory_region name="r" size="0x1000" />\n' + PD_HEAD
+     + '        <map mr="r" vaddr="0x1000000000000000" />\n' + PD_TAIL, {}, "MK032"),
+])
+def test_an_address_too_high_is_one_error(check: Check, body: str, settings: dict[str, object], code: str) -> None:
+    diags = check(system(body), **settings)
+    assert [d.code for d in diags] == [code]
+
+
+def test_a_cpp_template_is_one_diagnostic(check: Check) -> None:
+    lines = "".join(f"#define SIZE_{i} 0x1000\n" for i in range(20))
+    text = f'{lines}<system>\n    <memory_region name="r" size=SIZE_0 />\n</system>\n'
+    diags = check(text)
+    assert [d.code for d in diags] == ["MK113"]
+    assert "directives and unquoted macro values on lines 1–20, 22;" in diags[0].message
+    assert len(diags[0].related) == 21

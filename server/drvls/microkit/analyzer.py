@@ -15,7 +15,7 @@ from typing import Any
 
 from tree_sitter import Node, Tree
 
-from drvls.core.diagnostics import Diagnostic, Fix, RelatedLocation, TextEdit
+from drvls.core.diagnostics import Diagnostic, Fix, Range, RelatedLocation, TextEdit
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
@@ -87,12 +87,9 @@ class MicrokitAnalyzer:
         data = index.data
         diagnostics = [Diagnostic(codes.TARGET_SETTING.code, codes.TARGET_SETTING.severity, p, index.range(0, 0))
                        for p in problems]
-        hits = legacy.cpp_template(text)
-        if hits:
-            for hit in hits:
-                start = len(text[: hit.start].encode("utf-8", "surrogatepass"))
-                end = start + len(text[hit.start:hit.end].encode("utf-8", "surrogatepass"))
-                diagnostics.append(_diag(codes.CPP_TEMPLATE, hit.message, index, start, end))
+        cpp = legacy.cpp_report(text)
+        if cpp is not None:
+            diagnostics.append(_cpp_diagnostic(cpp, text, index, source))
             return Analysis(diagnostics)
         previous = ctx.previous.state if ctx.previous is not None else None
         state = previous if isinstance(previous, State) and previous.target == target else None
@@ -164,6 +161,18 @@ def consistent(old: bytes, edits: list[Edit], new: bytes) -> bool:
 
 def _diag(rule: RuleInfo, message: str, index: LineIndex, start: int, end: int) -> Diagnostic:
     return Diagnostic(rule.code, rule.severity, message, index.range(start, end))
+
+
+def _cpp_diagnostic(cpp: legacy.CppReport, text: str, index: LineIndex, source: SourceFile) -> Diagnostic:
+    """One diagnostic for a cpp template, each construct as related information."""
+    def byte_range(start: int, end: int) -> Range:
+        first = len(text[:start].encode("utf-8", "surrogatepass"))
+        return index.range(first, first + len(text[start:end].encode("utf-8", "surrogatepass")))
+
+    path = str(source.path) if source.path is not None else source.uri
+    related = tuple(RelatedLocation(path, byte_range(h.start, h.end), h.message) for h in cpp.hits)
+    return Diagnostic(codes.CPP_TEMPLATE.code, codes.CPP_TEMPLATE.severity, cpp.message,
+                      byte_range(cpp.start, cpp.end), related)
 
 
 def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile) -> Diagnostic:

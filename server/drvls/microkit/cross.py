@@ -304,7 +304,7 @@ def check_maps(maps: list[Map], mrs: dict[str, MemoryRegion], limit: int, owner:
         if m.vaddr % mr.check_page_size:
             out.append(issue(codes.MAP_ALIGN, f"invalid {addr} alignment on '{kind}'", m.el, addr))
             continue
-        if mr.size is None:
+        if mr.size is None or not m.below_limit:  # a vaddr too high is one problem, reported already
             continue
         end = m.vaddr + mr.size
         if end > (1 << 64) - 1:

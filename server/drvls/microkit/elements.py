@@ -165,12 +165,14 @@ def check_map(chk: Checker, el: El, symbols: dict[str, tuple[El, str]] | None, l
             chk.report(codes.EMPTY_PERMS, "perms=\"\" gives a mapping with no access rights; the Microkit tool "
                        "accepts it silently", el, "perms")
     chk.boolean(el, "cached", True)
-    if vaddr is not None and vaddr >= limit:
+    below_limit = vaddr is None or vaddr < limit
+    if not below_limit:
         chk.value_error(codes.VADDR_LIMIT, f"vaddr ({vaddr:#x}) must be less than {limit:#x}", el, "vaddr")
     if symbols is not None:
         for attr in ("setvar_vaddr", "setvar_size", "setvar_prefill_size"):
             chk.setvar(symbols, el, attr)
-    return Map(el=el, mr=mr, vaddr=vaddr, setvar_prefill_size="setvar_prefill_size" in el.attrs)
+    return Map(el=el, mr=mr, vaddr=vaddr, setvar_prefill_size="setvar_prefill_size" in el.attrs,
+               below_limit=below_limit)
 
 
 def check_irq(chk: Checker, el: El, symbols: dict[str, tuple[El, str]]) -> Irq:

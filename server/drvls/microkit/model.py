@@ -86,6 +86,7 @@ class Map:
     mr: str | None
     vaddr: int | None
     setvar_prefill_size: bool = False
+    below_limit: bool = True  # False: the vaddr is already reported as too high (so no range error too)
 
 
 @dataclass

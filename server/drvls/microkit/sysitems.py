@@ -243,8 +243,9 @@ def check_io_space(chk: Checker, el: El) -> IoAddressSpace:
         if perms is not None and (not perms or any(c not in "rw" for c in perms)):
             chk.value_error(codes.IOMAP, "perms for io mapped memory must only be a combination of 'r' and 'w'",
                             child, "perms")
-        if iovaddr is not None and iovaddr >= IOVA_LIMIT:
+        below_limit = iovaddr is None or iovaddr < IOVA_LIMIT
+        if not below_limit:
             chk.value_error(codes.IOMAP, f"iovaddr ({iovaddr:#x}) must be less than {IOVA_LIMIT:#x}", child,
                             "iovaddr")
-        space.maps.append(Map(el=child, mr=mr, vaddr=iovaddr))
+        space.maps.append(Map(el=child, mr=mr, vaddr=iovaddr, below_limit=below_limit))
     return space
