@@ -51,11 +51,13 @@ def test_pd_attribute_checks(check: Check, attrs: str, code: str, message: str, 
     assert diag.severity == Severity.ERROR
 
 
-def test_cpu_over_255_is_reported_instead_of_the_panic(check: Check) -> None:
-    text = pd_with("", ' cpu="256"')
-    diag = only(check(text), "MK024")
-    assert diag.range == value(text, 'cpu="256"')
-    assert "panics" in diag.message
+@pytest.mark.parametrize("cpu", ["5", "256", "300"])
+def test_cpu_out_of_range_has_one_shape_whatever_the_value(check: Check, cpu: str) -> None:
+    text = pd_with("", f' cpu="{cpu}"')
+    diag = only(check(text), "MK023")
+    assert diag.message == f"cpu core must be less than 1, got {cpu} on element 'protection_domain'"
+    assert diag.range == value(text, f'cpu="{cpu}"')
+    assert [d.code for d in check(text)] == ["MK023"]
 
 
 def test_missing_name_and_program_image(check: Check) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from drvls.core.diagnostics import Range, Severity
-from microkit_support import Check, corpus_dir, find, run_check, system, value
+from microkit_support import Check, corpus_dir, find, run_check, system
 
 LEGACY = {"MK110", "MK111", "MK112", "MK113"}
 # What a legacy construct would cascade into if it were not recognised.
@@ -23,7 +23,7 @@ def test_pd_pp_is_one_targeted_diagnostic(check: Check) -> None:
                   "    </channel>")
     diags = check(text)
     assert [d.code for d in diags] == ["MK110"]
-    assert diags[0].range == value(text, 'pp="true"')
+    assert diags[0].range == find(text, 'pp="true"')  # the attribute, name and value
     assert "removed in Microkit 2.0: move `pp` to the calling `<end>`" in diags[0].message
 
 
@@ -63,7 +63,7 @@ def test_pre_13_vm_dialect(check: Check) -> None:
                   "    </protection_domain>")
     diags = check(text)
     assert sorted(d.code for d in diags) == ["MK111", "MK111", "MK111"]
-    assert diags[0].range == value(text, 'vm_id="1"')
+    assert diags[0].range == find(text, 'vm_id="1"')
     assert {d.range for d in diags} >= {find(text, '<device_tree path="linux.dtb" />')}
 
 
@@ -72,7 +72,7 @@ def test_setvar_vaddr(check: Check) -> None:
                   '        <setvar symbol="freq" vaddr="1_000_000" />\n    </protection_domain>')
     diags = check(text)
     assert [d.code for d in diags] == ["MK112"]
-    assert diags[0].range == value(text, 'vaddr="1_000_000"')
+    assert diags[0].range == find(text, 'vaddr="1_000_000"')
 
 
 def test_cpp_template_is_one_report_listing_each_construct(check: Check) -> None:

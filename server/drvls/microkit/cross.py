@@ -14,6 +14,7 @@ from drvls.microkit.model import (
     Map,
     MemoryRegion,
     ProtectionDomain,
+    attribute_issue,
     issue,
     related_to,
 )
@@ -101,7 +102,7 @@ def check_legacy_pp(flat: list[ProtectionDomain], channels: list[Channel], out: 
     for pd in flat:
         if pd.legacy_pp:
             fix = legacy.pp_fix(pd, channels, priorities)
-            found = issue(codes.LEGACY_PP, legacy.PD_PP_MESSAGE, pd.el, legacy.PP)
+            found = attribute_issue(codes.LEGACY_PP, legacy.PD_PP_MESSAGE, pd.el, legacy.PP)
             out.append(replace(found, fixes=(fix,)) if fix is not None else found)
 
 

@@ -14,6 +14,7 @@ from drvls.microkit.model import (
     RegionSetVar,
     Vcpu,
     VirtualMachine,
+    attribute_issue,
     related_to,
 )
 from drvls.microkit.values import parse_number, parse_pci
@@ -240,7 +241,7 @@ def check_ioport(chk: Checker, el: El, symbols: dict[str, tuple[El, str]]) -> Io
 
 def check_setvar(chk: Checker, el: El, pd: ProtectionDomain) -> None:
     if "vaddr" in el.attrs:
-        chk.report(codes.LEGACY_SETVAR, legacy.SETVAR_VADDR_MESSAGE, el, "vaddr")
+        chk.issues.append(attribute_issue(codes.LEGACY_SETVAR, legacy.SETVAR_VADDR_MESSAGE, el, "vaddr"))
         chk.attributes(el, {"symbol", "region_paddr"}, frozenset({"vaddr"}))
         chk.setvar(pd.setvars, el, "symbol")
         return
@@ -260,7 +261,7 @@ def check_vm(chk: Checker, el: El, pd: ProtectionDomain) -> VirtualMachine:
         allowed |= {"budget", "period", "priority"}
     chk.attributes(el, allowed, legacy.VM_ATTRS)
     for name in legacy.VM_ATTRS & el.attrs.keys():
-        chk.report(codes.LEGACY_VM, legacy.vm_attr_message(name), el, name)
+        chk.issues.append(attribute_issue(codes.LEGACY_VM, legacy.vm_attr_message(name), el, name))
     vm = VirtualMachine(el=el, name=chk.required(el, "name"))
     if "budget" in allowed:
         chk.budget_period(el)

@@ -55,6 +55,14 @@ def issue(rule: RuleInfo, message: str, el: El, attr: str | None = None,
     return Issue(rule, message, el.anchor, el.start, el.tag_end, related)
 
 
+def attribute_issue(rule: RuleInfo, message: str, el: El, attr: str) -> Issue:
+    """An issue on a whole attribute, `name="value"` (for syntax that is wrong as a whole, not by its value)."""
+    found = el.attr_span(attr)
+    if found is None:
+        return issue(rule, message, el)
+    return Issue(rule, message, el.anchor, found.name_start, found.value_end + 1)
+
+
 def related_to(el: El, attr: str | None, message: str) -> Related:
     found = el.attr_span(attr) if attr else None
     if found is not None:
