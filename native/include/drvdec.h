@@ -124,6 +124,7 @@ typedef struct drv_file {
     /* v1 */
     uint64_t v1_sections_off; /* first byte after the string table */
     uint32_t v1_checksum;     /* the stored 4-byte check value, as LE u32 */
+    uint32_t v1_sections;     /* sections found, the string table included (saturates at UINT32_MAX) */
 } drv_file;
 
 typedef struct drv_rule {

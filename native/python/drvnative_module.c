@@ -320,6 +320,7 @@ FILE_INT_GETTER(step_count, self->file.step_count)
 FILE_INT_GETTER(word_count, self->file.word_count)
 FILE_INT_GETTER(length, self->file.len)
 FILE_INT_GETTER(v1_checksum, self->file.v1_checksum)
+FILE_INT_GETTER(v1_sections, self->file.v1_sections)
 
 static PyObject *file_get_closed(FileObject *self, void *Py_UNUSED(c)) {
     return PyBool_FromLong(!self->has_view);
@@ -335,6 +336,7 @@ static PyGetSetDef file_getset[] = {
     {"word_count", (getter)file_get_word_count, NULL, "v2: number of list pool words", NULL},
     {"length", (getter)file_get_length, NULL, "buffer length in bytes", NULL},
     {"v1_checksum", (getter)file_get_v1_checksum, NULL, "v1: stored 4-byte checksum as an LE integer", NULL},
+    {"v1_sections", (getter)file_get_v1_sections, NULL, "v1: sections found, the string table included", NULL},
     {"closed", (getter)file_get_closed, NULL, "True once the buffer has been released", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };

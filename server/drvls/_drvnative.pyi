@@ -62,6 +62,7 @@ class File:
     word_count: int
     length: int
     v1_checksum: int
+    v1_sections: int
     closed: bool
     def __init__(self, buffer: object) -> None: ...
     def close(self) -> None: ...

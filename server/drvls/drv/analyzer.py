@@ -57,6 +57,11 @@ def _check_open(drv: DrvFile) -> list[Diagnostic]:
         found.append(make(codes_binary.VERSION_1,
                           "version 1 (upstream) file: it has only a 4-byte checksum and may have lost rules "
                           "when it was written; recompile its sources to version 2"))
+        if drv.section_count != drv.v1_sections:
+            found.append(make(codes_binary.V1_SECTION_COUNT,
+                              f"at byte 0x8: the header says {drv.section_count} sections but the file has "
+                              f"{drv.v1_sections} (the string table and {drv.v1_sections - 1} more): the header "
+                              "was changed after the file was written (its checksum covers only the body)"))
     elif not drv.digest_ok():
         found.append(structural(digest_error(2, drv.stored_digest(), drv.digest())))
     return found

@@ -100,6 +100,16 @@ class DrvFile:
         return self._native.flags
 
     @property
+    def section_count(self) -> int:
+        """The section count stored in the header."""
+        return self._native.section_count
+
+    @property
+    def v1_sections(self) -> int:
+        """Version 1: how many sections the file holds, the string table included (0 for version 2)."""
+        return self._native.v1_sections
+
+    @property
     def rule_count(self) -> int:
         return self._native.rule_count
 
