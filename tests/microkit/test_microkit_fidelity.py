@@ -116,3 +116,31 @@ def test_a_cpp_template_is_one_diagnostic(check: Check) -> None:
     assert [d.code for d in diags] == ["MK113"]
     assert "directives and unquoted macro values on lines 1–20, 22;" in diags[0].message
     assert len(diags[0].related) == 21
+
+
+def schedule(attrs: str, items: str) -> str:
+    return system(f'    <domains>\n        <domain name="d" />\n        <domain_schedule{attrs}>\n{items}'
+                  '        </domain_schedule>\n    </domains>\n'
+                  '    <protection_domain name="a" domain="d">\n        <program_image path="a.elf" />\n' + PD_TAIL)
+
+
+ENTRY = '            <schedule_entry domain="d" duration="1 us" />\n'
+MARKER = "            <schedule_end_marker />\n"
+
+
+@pytest.mark.parametrize(("attrs", "items", "settings", "message"), [
+    # sdf.rs 2413: the length counts end markers too, and the limit is reached at N.
+    ("", ENTRY + MARKER, {"num_domain_schedules": 2},
+     "More than configured KernelNumDomainSchedules 2 number of <schedule_entry> elements found"),
+    # sdf.rs 2421: an absent start_index is 0, checked against the length like a written one.
+    ("", "", {}, "schedule_start_index '0' is greater than the length of the schedule '0' on element "
+     "'domain_schedule'"),
+    # sdf.rs 2433: shift + length >= KernelNumDomainSchedules (the tool prints the start index).
+    (' index_shift="1"', ENTRY, {"num_domain_schedules": 2},
+     "schedule_index_shift '0' on top of the schedule length '1' would exceed than the configured "
+     "KernelNumDomainSchedules 2 on element 'domain_schedule'"),
+])
+def test_domain_schedule_bounds(check: Check, attrs: str, items: str, settings: dict[str, object],
+                                message: str) -> None:
+    diags = check(schedule(attrs, items), **settings)
+    assert [d.message for d in diags if d.code == "MK094"] == [message]

@@ -166,11 +166,17 @@ def check_schedule(chk: Checker, el: El, domains: frozenset[str]) -> None:
     target = chk.target
     chk.attributes(el, {"start_index", "index_shift"})
     start = chk.number(el, "start_index")
+    if start is None and "start_index" not in el.attrs:
+        start = 0  # the tool's default, checked like a written one
     shift = chk.number(el, "index_shift")
-    entries = 0
+    entries = 0  # the schedule's length: end markers are entries too
     for child in el.children:
-        if child.tag == "schedule_entry":
+        if child.tag in ("schedule_entry", "schedule_end_marker"):
             entries += 1
+            if entries == target.num_domain_schedules:
+                chk.report(codes.SCHEDULE, f"More than configured KernelNumDomainSchedules "
+                           f"{target.num_domain_schedules} number of <schedule_entry> elements found", child)
+        if child.tag == "schedule_entry":
             chk.attributes(child, {"domain", "duration"})
             domain = chk.required(child, "domain")
             if domain is not None and domain not in domains:
@@ -178,9 +184,6 @@ def check_schedule(chk: Checker, el: El, domains: frozenset[str]) -> None:
             duration = chk.required(child, "duration")
             if duration is not None:
                 check_duration(chk, child, duration)
-            if entries == target.num_domain_schedules:
-                chk.report(codes.SCHEDULE, f"More than configured KernelNumDomainSchedules "
-                           f"{target.num_domain_schedules} number of <schedule_entry> elements found", child)
         elif child.tag == "schedule_end_marker":
             chk.attributes(child, set())
         else:
@@ -189,7 +192,7 @@ def check_schedule(chk: Checker, el: El, domains: frozenset[str]) -> None:
     if start is not None and start >= entries:
         chk.value_error(codes.SCHEDULE, f"schedule_start_index '{start}' is greater than the length of the "
                         f"schedule '{entries}'", el, "start_index")
-    if shift is not None and shift + entries > target.num_domain_schedules:
+    if shift is not None and shift + entries >= target.num_domain_schedules:
         chk.value_error(codes.SCHEDULE, f"schedule_index_shift '{start or 0}' on top of the schedule length "
                         f"'{entries}' would exceed than the configured KernelNumDomainSchedules "
                         f"{target.num_domain_schedules}", el, "index_shift")
