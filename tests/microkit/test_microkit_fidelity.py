@@ -144,3 +144,12 @@ def test_domain_schedule_bounds(check: Check, attrs: str, items: str, settings: 
                                 message: str) -> None:
     diags = check(schedule(attrs, items), **settings)
     assert [d.message for d in diags if d.code == "MK094"] == [message]
+
+
+def test_a_vcpu_cpu_that_is_not_a_number_names_the_virtual_machine(check: Check) -> None:
+    # sdf.rs 1770 parses it with the <virtual_machine> node, so that is the element the message names.
+    text = system(PD_HEAD + '        <virtual_machine name="vm">\n            <vcpu id="0" cpu="one" />\n'
+                  "        </virtual_machine>\n" + PD_TAIL)
+    diag = only(check(text), "MK012")
+    assert diag.message == "failed to parse integer 'one' on element 'virtual_machine': invalid digit found in string"
+    assert diag.range == value(text, 'cpu="one"')

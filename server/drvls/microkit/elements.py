@@ -295,7 +295,13 @@ def pd_cpu(text: str | None) -> int:
 def check_vcpu(chk: Checker, el: El, vm: VirtualMachine, seen: dict[int, El], default_cpu: int) -> Vcpu:
     chk.attributes(el, {"id", "cpu", "setvar_id"})
     vcpu_id = chk.badge_id(el)
-    chk.cpu(el, default_cpu)
+    cpu = el.get("cpu")
+    parsed = parse_number(cpu) if cpu is not None else 0
+    if isinstance(parsed, str):  # sdf.rs parses a vCPU's cpu with the virtual machine as the element
+        chk.report(codes.BAD_INTEGER, f"failed to parse integer '{cpu}' on element '{vm.el.tag}': {parsed}", el,
+                   "cpu")
+    else:
+        chk.cpu(el, default_cpu)
     if "setvar_id" in el.attrs:
         chk.report(codes.VCPU_SETVAR, "setvar_id on <vcpu> is ignored by the Microkit tool (it reads the "
                    "attribute from <virtual_machine>): no symbol is patched", el, "setvar_id")
