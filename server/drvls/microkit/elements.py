@@ -104,6 +104,8 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
             if image_seen:
                 chk.report(codes.REPEATED_ELEMENT, "program_image must only be specified once on element "
                            "'protection_domain'", child)
+            else:
+                pd.program_image = child
             image_seen = True
             chk.attributes(child, {"path", "path_for_symbols"})
             chk.required(child, "path")
