@@ -19,7 +19,7 @@ from drvls.core.diagnostics import Diagnostic, Fix, Range, RelatedLocation, Text
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, legacy, sysitems, xmltree
+from drvls.microkit import codes, cross, images, legacy, sysitems, xmltree
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -345,6 +345,8 @@ class Run:
         for start, end in _merge_adjacent(layout.texts):
             self.text_in_system(start, end, first=start == content_start)
         issues.extend(cross.check_system(sys_model, self.target, self.locate, self.state.memo))
+        flat = [pd for top in sys_model.pds for pd in top.walk()]
+        issues.extend(images.check_images(flat, self.state.memo.table, sys_model.channels, self.target, self.deps))
 
     def text_in_system(self, start: int, end: int, first: bool) -> None:
         """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text

@@ -129,3 +129,21 @@ VERSION = _r("MK114", "newer-syntax", E, "Syntax that the configured Microkit ve
 
 # Settings
 TARGET_SETTING = _r("MK120", "target-setting", W, "A `microkit` target setting or SDK directory that cannot be used.")
+
+# Build-time checks (program images), made by the tool only when it builds the image
+IMAGE_NOT_FOUND = _r("MK200", "program-image-not-found", E,
+                     "A `program_image` (or `path_for_symbols`) found in no folder of the configured search path.")
+IMAGE_NOT_BUILT = _r("MK201", "program-image-not-built", W,
+                     "A `program_image` not next to the system file while no search path is configured.")
+IMAGE_INVALID = _r("MK202", "program-image-invalid", E,
+                   "A program image that is not a 64-bit little-endian ELF with program headers and a symbol table.")
+IMAGE_MACHINE = _r("MK203", "program-image-architecture", E, "A program image built for another architecture.")
+IMAGE_MICROKIT_SYMBOLS = _r("MK204", "program-image-not-microkit", E,
+                            "A program image without the symbols the tool writes (`microkit_name` …): not linked "
+                            "with libmicrokit.")
+SETVAR_SYMBOL = _r("MK205", "setvar-symbol-missing", E, "A setvar symbol the program image does not define once.")
+SETVAR_SYMBOL_SIZE = _r("MK206", "setvar-symbol-size", E, "A setvar symbol that is not 8 bytes (a 64-bit word).")
+MAP_ELF_OVERLAP = _r("MK207", "map-overlaps-elf", E, "A `map` that overlaps a loadable segment of the PD's image.")
+ELF_RESERVED_OVERLAP = _r("MK208", "elf-overlaps-stack", E,
+                          "A loadable segment overlapping the stack, guard page or IPC buffer the tool places at "
+                          "the top of the address space.")

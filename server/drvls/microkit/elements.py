@@ -105,6 +105,8 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
         if tag == "program_image":
             if image_seen:
                 on_pd(chk, codes.REPEATED_ELEMENT, "program_image must only be specified once", el, child)
+            else:
+                pd.program_image = child
             image_seen = True
             chk.attributes(child, {"path", "path_for_symbols"})
             chk.required(child, "path")

@@ -157,6 +157,7 @@ class ProtectionDomain:
     caps: list[CapMap] = field(default_factory=list)
     setvars: dict[str, tuple[El, str]] = field(default_factory=dict)
     region_setvars: list[RegionSetVar] = field(default_factory=list)
+    program_image: El | None = None  # the first `<program_image>` element
     _used: frozenset[str | None] | None = field(default=None, repr=False, compare=False)
     _prefill_maps: list[Map] | None = field(default=None, repr=False, compare=False)
     _irq_ids: dict[int, El] | None = field(default=None, repr=False, compare=False)
