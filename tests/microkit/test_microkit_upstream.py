@@ -74,7 +74,9 @@ def on_element(span: tuple[Range, list[Range]], where: Range) -> bool:
 
 def judge(case: Case) -> Verdict:
     diags = diagnose(case)
-    errors = [d for d in diags if d.severity == Severity.ERROR]
+    # The tool's tests parse the file alone; its build-time checks read program images the tests do not
+    # have (MK200-MK208), so those are not part of the comparison.
+    errors = [d for d in diags if d.severity == Severity.ERROR and not d.code.startswith("MK2")]
     reference = TOOL[case.name]["error"]
     if case.expected is None or reference is None:
         ok = not errors and reference is None and case.expected is None
