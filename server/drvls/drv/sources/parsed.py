@@ -36,6 +36,7 @@ class ParsedSource:
     sites: list[RuleSite] = field(default_factory=list)  # parallel to `rules`
     problems: list[Diagnostic] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # what this file adds to `RuleSet.sources`
+    positions: list[int | None] = field(default_factory=list)  # emitted files: each rule's index in its set
 
     def ruleset(self) -> RuleSet:
         return RuleSet(rules=list(self.rules), sources=list(self.sources))
