@@ -13,7 +13,6 @@ from drvls.drv.compile import compile_sources, expand_sources
 from drvls.drv.model import Activation, Scope
 from drvls.drv.reader import read_ruleset
 
-
 REAL = Path(__file__).parent / "real"
 
 EXPECTED: dict[str, Scope | None] = {
