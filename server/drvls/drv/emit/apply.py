@@ -141,13 +141,23 @@ def apply(root: Path, ruleset: RuleSet, source: Source, targets: Sequence[str], 
             outcome.refused.append(state)
     if outcome.refused:
         return plan, outcome
+    outcome.written, outcome.removed = write_states(root, states)
+    return plan, outcome
+
+
+def write_states(root: Path, states: Sequence[FileState]) -> tuple[list[str], list[str]]:
+    """Bring every surveyed file to its generated text (foreign files aside); (written, removed)."""
+    written: list[str] = []
+    removed: list[str] = []
     for state in states:
         path = root / state.path
+        if state.status in (Status.CURRENT, Status.FOREIGN):
+            continue
         if state.generated is None:  # obsolete (and, with --force, edited obsolete) files
             path.unlink()
-            outcome.removed.append(state.path)
-        elif state.status is not Status.CURRENT and state.generated is not None:
+            removed.append(state.path)
+        else:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(path, state.generated.data)
-            outcome.written.append(state.path)
-    return plan, outcome
+            written.append(state.path)
+    return written, removed
