@@ -57,7 +57,10 @@ def groups_of(ruleset: RuleSet) -> list[Group]:
     """Rules by scope, in order of each group's first rule."""
     found: dict[Scope | None, Group] = {}
     for index, rule in enumerate(ruleset.rules):
-        found.setdefault(rule.scope, Group(rule.scope)).entries.append((index, rule))
+        group = found.get(rule.scope)
+        if group is None:
+            group = found[rule.scope] = Group(rule.scope)
+        group.entries.append((index, rule))
     return list(found.values())
 
 
@@ -83,20 +86,36 @@ class Names:
         return name
 
 
-def render_file(source: Source, target: str, path: str, front: list[str], ruleset: RuleSet,
-                groups: Sequence[Group], scope_ids: dict[Scope, int], comment: str = "<!--") -> Generated:
+@dataclass
+class Blocks:
+    """Every rule's block and every scope's declaration, rendered once for all targets."""
+
+    ruleset_line: str
+    scope_ids: dict[Scope, int]
+    scopes: dict[Scope, str]
+    rules: list[str]
+    groups: list[Group]
+
+    @classmethod
+    def of(cls, ruleset: RuleSet) -> Blocks:
+        ids = {scope: i for i, scope in enumerate(ruleset.scopes())}
+        line = HEADER.format(sources=attr_json(list(ruleset.sources)))
+        rules = [render_rule(rule, {"n": i} if rule.scope is None else {"n": i, "scope": ids[rule.scope]})
+                 for i, rule in enumerate(ruleset.rules)]
+        return cls(line.replace(" -->", f" rules={len(ruleset.rules)} -->"), ids,
+                   {scope: render_scope(i, scope) for scope, i in ids.items()}, rules, groups_of(ruleset))
+
+
+def render_file(source: Source, target: str, path: str, front: list[str], blocks: Blocks,
+                groups: Sequence[Group], comment: str = "<!--") -> Generated:
     """One generated file: front matter, the two header lines, then the rules."""
     top = ["---", *front, "---"] if front else []
-    ruleset_line = HEADER.format(sources=attr_json(list(ruleset.sources)))
-    blocks = [ruleset_line.replace(" -->", f" rules={len(ruleset.rules)} -->")]
+    parts = [blocks.ruleset_line]
     for group in groups:
         if group.scope is not None:
-            blocks.append(render_scope(scope_ids[group.scope], group.scope))
-        for index, rule in group.entries:
-            extra = {"n": index} if group.scope is None else {"n": index, "scope": scope_ids[group.scope]}
-            blocks.append(render_rule(rule, extra))
-    body = "\n\n".join(blocks) + "\n"
-    return finish(source, target, path, top, body, comment)
+            parts.append(blocks.scopes[group.scope])
+        parts.extend(blocks.rules[index] for index, _rule in group.entries)
+    return finish(source, target, path, top, "\n\n".join(parts) + "\n", comment)
 
 
 def finish(source: Source, target: str, path: str, top: list[str], body: str, comment: str) -> Generated:
@@ -121,13 +140,14 @@ def folder_path(target: Target, group: Group, names: dict[str, Names], stem: str
     return f"{folder}/{name}{target.suffix}"
 
 
-def plan_target(target: Target, ruleset: RuleSet, source: Source) -> tuple[list[Generated], list[tuple[int, Rule]]]:
-    scope_ids = {scope: i for i, scope in enumerate(ruleset.scopes())}
+def plan_target(target: Target, ruleset: RuleSet, source: Source,
+                blocks: Blocks | None = None) -> tuple[list[Generated], list[tuple[int, Rule]]]:
+    blocks = blocks or Blocks.of(ruleset)
     stem = slug(PurePosixPath(source.label).stem)
     main: list[Group] = []
     own: list[Group] = []
     dropped: list[tuple[int, Rule]] = []
-    for group in groups_of(ruleset):
+    for group in blocks.groups:
         place = target.place(group.scope)
         if place is Place.MAIN and target.main is not None:
             main.append(group)
@@ -137,14 +157,14 @@ def plan_target(target: Target, ruleset: RuleSet, source: Source) -> tuple[list[
             dropped.extend(group.entries)
     files: list[Generated] = []
     if target.main is not None:
-        files.append(render_file(source, target.name, target.main, [], ruleset, main, scope_ids))
+        files.append(render_file(source, target.name, target.main, [], blocks, main))
     names: dict[str, Names] = {}
     if target.folder is not None:  # scope names first, so the unscoped file yields on a clash
         ordered = [g for g in own if g.scope is not None] + [g for g in own if g.scope is None]
         paths = {id(g): folder_path(target, g, names, stem) for g in ordered}
         for group in own:
-            files.append(render_file(source, target.name, paths[id(group)], target.front(group.scope), ruleset,
-                                     [group], scope_ids))
+            files.append(render_file(source, target.name, paths[id(group)], target.front(group.scope), blocks,
+                                     [group]))
     if target.name == "aider":
         files.append(finish(source, target.name, AIDER_CONFIG, [], f"read: {target.main}\n", "#"))
     return files, dropped
@@ -153,8 +173,9 @@ def plan_target(target: Target, ruleset: RuleSet, source: Source) -> tuple[list[
 def plan_emit(ruleset: RuleSet, source: Source, targets: Sequence[str]) -> Plan:
     """Every file of every target, in target order then file order."""
     plan = Plan()
+    blocks = Blocks.of(ruleset)
     for name in targets:
-        files, dropped = plan_target(TARGETS[name], ruleset, source)
+        files, dropped = plan_target(TARGETS[name], ruleset, source, blocks)
         plan.files.extend(files)
         plan.dropped[name] = dropped
     return plan
