@@ -154,7 +154,7 @@ class Target:
     suffix: str
     place: Placement
     front: FrontMatter
-    reads: str  # what the tool reads (for the docs and `drvls emit --list`)
+    reads: str  # what the tool reads (docs/rule-sources.md §8)
 
 
 TARGETS: dict[str, Target] = {t.name: t for t in (
