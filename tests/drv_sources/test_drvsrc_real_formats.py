@@ -12,6 +12,7 @@ import pytest
 from drvls.drv.compile import compile_sources, expand_sources
 from drvls.drv.model import Activation, Scope
 from drvls.drv.reader import read_ruleset
+from drvls_process import run_drvls
 
 REAL = Path(__file__).parent / "real"
 
@@ -22,6 +23,7 @@ EXPECTED: dict[str, Scope | None] = {
     "cursor": Scope("studio-useStaticEffectEvent", Activation.REQUESTED, (),
                     "Guidelines for using the useStaticEffectEvent hook in Studio - a polyfill for React's "
                     "useEffectEvent pattern"),
+    "junie": None,
     "roo": Scope("rules", Activation.ALWAYS),
     "windsurf": Scope("general", Activation.ALWAYS),
 }
@@ -58,3 +60,23 @@ def test_real_file_is_found_read_and_scoped(folder: str, tmp_path: Path) -> None
         stripped = line.strip().lstrip("-*0123456789. ").strip()
         if stripped and not stripped.startswith("#"):
             assert stripped[:20] in carried, line
+
+
+def test_check_on_the_folder_covers_every_real_file() -> None:
+    """`drvls check` no longer skips AGENTS.md, `.mdc` and the other rule folders."""
+    result = run_drvls("check", str(REAL))
+    assert f"{len(EXPECTED)} files checked" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("folder", sorted(EXPECTED))
+def test_real_rules_round_trip_through_every_lossless_target(folder: str, tmp_path: Path) -> None:
+    root = REAL / folder
+    drv = tmp_path / "rules.drv"
+    assert not compile_sources([root], drv, cwd=root).has_errors
+    for target in ("cursor", "copilot", "windsurf", "kiro"):
+        out = tmp_path / target
+        result = run_drvls("emit", str(drv), "--to", target, "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        back = tmp_path / f"{target}.drv"
+        assert not compile_sources([out], back).has_errors
+        assert back.read_bytes() == drv.read_bytes(), target
