@@ -9,6 +9,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path
 from pytest_lsp import LanguageClient
+from text_edits import apply_text_edits
 
 WAIT = 30
 
@@ -22,18 +23,6 @@ def uri_of(path: Path) -> str:
 def repo(client: LanguageClient) -> Path:
     root: Path = client.repo  # type: ignore[attr-defined]
     return root
-
-
-def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        start = offsets[edit.range.start.line] + edit.range.start.character
-        end = offsets[edit.range.end.line] + edit.range.end.character
-        text = text[:start] + edit.new_text + text[end:]
-    return text
 
 
 async def document_diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
@@ -66,7 +55,7 @@ async def test_hand_edited_generated_file_is_flagged_and_regenerated(emit_client
     assert actions is not None
     (action,) = [a for a in actions if isinstance(a, types.CodeAction) and a.title == "Regenerate from rules.drv"]
     assert action.edit is not None and action.edit.changes is not None
-    fixed = apply_edits(edited, list(action.edit.changes[uri]))
+    fixed = apply_text_edits(edited, list(action.edit.changes[uri]))
     assert fixed == generated
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
@@ -105,7 +94,7 @@ async def test_stale_targets_are_flagged_on_the_source_and_regenerated(emit_clie
             assert isinstance(change, types.TextDocumentEdit)
             target = root / Path(change.text_document.uri).name
             edits = [e for e in change.edits if isinstance(e, types.TextEdit)]
-            target.write_text(apply_edits(target.read_text(encoding="utf-8"), edits), encoding="utf-8")
+            target.write_text(apply_text_edits(target.read_text(encoding="utf-8"), edits), encoding="utf-8")
     assert claude.read_text(encoding="utf-8") == generated
     assert (await workspace_codes(client)).get(drv_uri, []) == []
 
