@@ -16,12 +16,14 @@ from enum import Enum
 from pathlib import Path
 
 from drvls.core.atomic import atomic_write_bytes
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.drv.emit.plan import Generated, Plan, Source, plan_emit
 from drvls.drv.emit.targets import TARGETS
 from drvls.drv.model import RuleSet
 from drvls.drv.sources.emitted import EmitHeader, find_header, is_hand_edited
 
 MAX_GENERATED_SIZE = 64 * 1024 * 1024
+FOREIGN_TEXT = "\x00"  # stands for a file we cannot read as one of ours
 WRITE_THREADS = 32
 
 
@@ -72,15 +74,17 @@ def check_targets(names: Iterable[str]) -> list[str]:
 
 
 def read_existing(path: Path) -> str | None:
-    """The text of a file at a planned path; None when absent. Unreadable or binary text is foreign."""
+    """The text of a file at a planned path; None when absent. A symbolic link, a file that is not
+    regular, too large, unreadable or not UTF-8 reads as text without our header: foreign."""
+    if path.is_symlink():
+        return FOREIGN_TEXT
+    data = read_bounded(path, MAX_GENERATED_SIZE)
+    if isinstance(data, ReadProblem):
+        return None if data.kind == "missing" else FOREIGN_TEXT
     try:
-        if path.is_symlink() or not path.exists():
-            return None if not path.is_symlink() else "\x00"
-        if not path.is_file() or path.stat().st_size > MAX_GENERATED_SIZE:
-            return "\x00"
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return "\x00"
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return FOREIGN_TEXT
 
 
 def state_of(root: Path, generated: Generated) -> FileState:
