@@ -102,3 +102,14 @@ def test_header_names_source_digest_and_signing_key(source_drv: Path, tmp_path: 
     emit(source_drv, "agents", out)
     text = (out / "AGENTS.md").read_text(encoding="utf-8")
     assert f"digest={digest} key=" in text and ", key " in text.splitlines()[0]
+
+
+def test_a_symbolic_link_at_a_generated_path_is_never_followed(source_drv: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("not yours\n", encoding="utf-8")
+    out = tmp_path / "repo"
+    out.mkdir()
+    (out / "AGENTS.md").symlink_to(outside)
+    result = run_drvls("emit", str(source_drv), "--to", "agents", "-o", str(out), "--force")
+    assert result.returncode == 1 and "not written by drvls emit" in result.stderr
+    assert outside.read_text(encoding="utf-8") == "not yours\n" and (out / "AGENTS.md").is_symlink()
