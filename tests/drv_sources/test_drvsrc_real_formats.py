@@ -23,6 +23,7 @@ EXPECTED: dict[str, Scope | None] = {
     "cursor": Scope("studio-useStaticEffectEvent", Activation.REQUESTED, (),
                     "Guidelines for using the useStaticEffectEvent hook in Studio - a polyfill for React's "
                     "useEffectEvent pattern"),
+    "gemini": None,
     "junie": None,
     "roo": Scope("rules", Activation.ALWAYS),
     "windsurf": Scope("general", Activation.ALWAYS),
