@@ -258,6 +258,7 @@ static void blank(drv_rule *r, uint8_t kind, size_t at) {
     r->kind = kind;
     r->offset = at;
     r->source_file = DRV_ABSENT;
+    r->scope = DRV_ABSENT;
     for (int i = 0; i < 4; i++) {
         r->str[i] = DRV_ABSENT;
     }

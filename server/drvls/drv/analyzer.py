@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from drvls.core.diagnostics import Diagnostic
@@ -67,6 +67,20 @@ def _check_open(drv: DrvFile) -> list[Diagnostic]:
     return found
 
 
+def _targets_drift(source: SourceFile, ctx: AnalysisContext) -> tuple[list[Diagnostic], frozenset[Path]]:
+    """`RUL014` when `[rules] targets` names targets whose generated files are out of date."""
+    rules = ctx.settings.section("rules")
+    targets = rules.get("targets")
+    if source.path is None or not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+        return [], frozenset()
+    from drvls.drv.emit.drift import targets_drift
+
+    output = rules.get("output")
+    path = Path(source.path)
+    root = ctx.settings.relative_to_config(output) if isinstance(output, str) else path.parent
+    return targets_drift(path, source.data, targets, root)
+
+
 class DrvAnalyzer:
     name = "drv"
     binary = True
@@ -96,7 +110,9 @@ class DrvAnalyzer:
         lint = _lint_function()
         if lint is not None:
             diagnostics.extend(lint(ruleset))
-        return Analysis(diagnostics, state=ruleset)
+        drift, depends = _targets_drift(source, ctx)
+        diagnostics.extend(drift)
+        return Analysis(diagnostics, state=ruleset, dependencies=depends)
 
 
 ANALYZER = DrvAnalyzer()
