@@ -51,8 +51,8 @@ def test_a_tag_under_a_suppression_comment_is_never_split() -> None:
 
 
 def test_elements_holding_text_are_left_as_written() -> None:
-    text = HEAD + '<system>\n    <protection_domain name="a">stray   text<program_image path="x"/></protection_domain>' \
-        '\n</system>\n'
+    text = HEAD + ('<system>\n    <protection_domain name="a">stray   text<program_image path="x"/>'
+                   "</protection_domain>\n</system>\n")
     assert format_system(text) == text
 
 
