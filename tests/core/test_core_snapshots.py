@@ -78,7 +78,8 @@ def test_the_engine_returns_a_new_object_not_the_familys(tmp_path: Path) -> None
     from drvls.drv.sources_analyzer import ANALYZER
 
     path = tmp_path / "CLAUDE.md"
-    text = RULES.replace("- Use type hints everywhere.\n", "- Use type hints everywhere.\n<!-- drvls: ignore[RUL001] -->\n", 1)
+    text = RULES.replace("- Use type hints everywhere.\n",
+                         "- Use type hints everywhere.\n<!-- drvls: ignore[RUL001] -->\n", 1)
     source = SourceFile(path=path, data=text.encode(), text=text)
     ctx = AnalysisContext(settings=load_settings(path), workspace=DiskWorkspace())
     captured: list[Analysis] = []

@@ -184,8 +184,8 @@ def workspace_symbols(indexes: Iterable[SymbolIndex], query: str, limit: int = 2
             if score is None:
                 continue
             path = symbol.path if symbol.path is not None else index.path
-            key = (symbol.key, path, symbol.range)
-            if key not in scored:
+            key = (symbol.key, path, symbol.range.start.line)  # one name on one line: one entry
+            if key not in scored or scored[key][1].range.end <= symbol.range.end:
                 scored[key] = (score, replace(symbol, path=path))
     ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].name, str(item[1].path)))
     return [symbol for _, symbol in ranked[:limit]]

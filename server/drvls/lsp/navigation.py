@@ -19,6 +19,7 @@ from drvls.core import diagnostics as core
 from drvls.core.query import Query
 from drvls.core.symbols import Location, Symbol, SymbolKind
 from drvls.lsp.convert import PositionMapper
+from drvls.lsp.documents import uri_to_path
 
 if TYPE_CHECKING:
     from drvls.lsp.server import DrvlsServer
@@ -71,12 +72,16 @@ class Target:
 async def target(server: DrvlsServer, uri: str) -> Target | None:
     """The current snapshot of an open document, or None when it is not open."""
     doc = server.documents.get(uri)
-    if doc is None:
-        return None
+    if doc is None:  # a closed file analysed for workspace diagnostics (e.g. a binary `.drv`)
+        path = uri_to_path(uri)
+        index = server.closed_index(path) if path is not None else None
+        if path is None or index is None:
+            return None
+        return Target(uri, path, Query(index, server.held_indexes()), PositionMapper(server.text_of(path),
+                                                                                     server.encoding))
     outcome = await server.analyse_current(doc)
-    index = outcome.analysis.symbols
-    others = server.held_indexes()
-    return Target(uri, doc.path, Query(index, others), PositionMapper(outcome.text, server.encoding))
+    return Target(uri, doc.path, Query(outcome.analysis.symbols, server.held_indexes()),
+                  PositionMapper(outcome.text, server.encoding))
 
 
 class Locations:

@@ -200,6 +200,9 @@ class DrvlsServer(LanguageServer):
         held += [index for path, index in self._closed_indexes.items() if path not in open_paths]
         return held
 
+    def closed_index(self, path: Path) -> SymbolIndex | None:
+        return self._closed_indexes.get(path)
+
     def text_of(self, path: Path) -> str:
         """The text another file's ranges refer to: its analysed snapshot when open, else the disk."""
         doc = self.documents.by_path(path)

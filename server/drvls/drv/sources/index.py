@@ -96,10 +96,11 @@ def _last_line(section: Section) -> int:
 
 
 def _rule_symbol(rule: Rule, site: RuleSite, path: Path | None, sections: list[tuple[Symbol, Range]]) -> Symbol:
-    lines = sorted(site.lines) or [site.anchor.start.line + 1]
-    start = min(site.anchor.start, Position(lines[0] - 1, 0))
-    end = max(site.anchor.end, Position(lines[-1] - 1, 0))
-    full = Range(start, end)
+    # The lines a rule carries may include headings above it (a standard keeps its section's
+    # heading text); its own extent runs from its anchor's line to its last line after that.
+    after = [n for n in site.lines if n - 1 >= site.anchor.start.line]
+    end = max(site.anchor.end, Position(max(after) - 1, 0)) if after else site.anchor.end
+    full = Range(Position(site.anchor.start.line, 0), end)
     container = None
     for symbol, span in sections:  # the innermost section holding the rule's text
         if span.contains(site.anchor):

@@ -35,8 +35,9 @@ class FeatureLoadError(RuntimeError):
     """A listed feature module could not be imported or registered."""
 
 
-def register_features(server: DrvlsServer, modules: tuple[str, ...] = FEATURE_MODULES) -> list[str]:
+def register_features(server: DrvlsServer, modules: tuple[str, ...] | None = None) -> list[str]:
     """Import and register every listed module, in order; the first failure stops the server."""
+    modules = FEATURE_MODULES if modules is None else modules
     for name in modules:
         try:
             module = importlib.import_module(name)
