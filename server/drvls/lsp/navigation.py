@@ -80,8 +80,7 @@ async def target(server: DrvlsServer, uri: str) -> Target | None:
         return Target(uri, path, Query(index, server.held_indexes()), PositionMapper(server.text_of(path),
                                                                                      server.encoding))
     outcome = await server.analyse_current(doc)
-    return Target(uri, doc.path, Query(outcome.analysis.symbols, server.held_indexes()),
-                  PositionMapper(outcome.text, server.encoding))
+    return Target(uri, doc.path, Query(outcome.analysis.symbols, server.held_indexes()), server.mapper_for(outcome))
 
 
 class Locations:

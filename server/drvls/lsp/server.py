@@ -29,6 +29,7 @@ from drvls.core.discovery import iter_files
 from drvls.core.symbols import SymbolIndex
 from drvls.lsp import checking
 from drvls.lsp.checking import Outcome
+from drvls.lsp.convert import PositionMapper
 from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, uri_to_path
 from drvls.lsp.features import FeatureLoadError, register_features
 from drvls.lsp.progress import progress
@@ -124,6 +125,7 @@ class DrvlsServer(LanguageServer):
         # The symbol indexes of closed workspace files analysed for workspace diagnostics, for
         # references and workspace symbols across files; replaced (never mutated) on the event loop.
         self._closed_indexes: dict[Path, SymbolIndex] = {}
+        self._mapper: tuple[Outcome, PositionMapper] | None = None  # the last document asked about
         # The workspace's files, re-walked at most every FILE_LIST_TTL seconds (clients re-pull often).
         self._file_list: tuple[float, list[Path]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -199,6 +201,13 @@ class DrvlsServer(LanguageServer):
         open_paths = {doc.path for doc in self.documents.all()}
         held += [index for path, index in self._closed_indexes.items() if path not in open_paths]
         return held
+
+    def mapper_for(self, outcome: Outcome) -> PositionMapper:
+        """The position mapper of an analysed text, built once per result (its line index is O(file))."""
+        cached = self._mapper
+        if cached is None or cached[0] is not outcome:
+            cached = self._mapper = (outcome, PositionMapper(outcome.text, self.encoding))
+        return cached[1]
 
     def closed_index(self, path: Path) -> SymbolIndex | None:
         return self._closed_indexes.get(path)

@@ -9,8 +9,9 @@ same rule, so a `.drv`'s rules lead back to where they were written.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from drvls.core.diagnostics import Position, Range
 from drvls.core.symbols import Link, OutlineNode, Reference, Symbol, SymbolIndex, SymbolKind
@@ -30,7 +31,7 @@ def section_key(slug: str) -> str:
 
 def rule_key(file: str | None, line: int | None) -> str:
     """The key of the rule written at `line` of `file` (a `SourceRef`), the same in a source and a `.drv`."""
-    return f"rules:rule:{PurePosixPath(file or '').name}:{line or 0}"
+    return f"rules:rule:{(file or '').rsplit('/', 1)[-1]}:{line or 0}"
 
 
 def slugify(title: str) -> str:
@@ -59,7 +60,8 @@ def build_index(text: str, parsed: ParsedSource, path: Path | None, markdown: bo
     """Sections (for Markdown dialects), rules, in-file anchor references and links to other files."""
     doc = parse_markdown(text[1:] if text.startswith("\ufeff") else text) if markdown else None
     sections = list(_sections(doc, path)) if doc is not None else []
-    rules = [_rule_symbol(rule, site, path, sections) for rule, site in zip(parsed.rules, parsed.sites, strict=False)]
+    around = _Sections(sections)
+    rules = [_rule_symbol(rule, site, path, around) for rule, site in zip(parsed.rules, parsed.sites, strict=False)]
     references, links = _links(doc, path, {s.key for s, _ in sections}) if doc is not None else ((), ())
     folds = tuple(full for s, full in sections if full.end.line > full.start.line)
     folds += tuple(r.full_range for r in rules if r.full_range.end.line > r.full_range.start.line)
@@ -95,18 +97,33 @@ def _last_line(section: Section) -> int:
     return last
 
 
-def _rule_symbol(rule: Rule, site: RuleSite, path: Path | None, sections: list[tuple[Symbol, Range]]) -> Symbol:
+class _Sections:
+    """The sections in file order, to find the innermost one around a rule in O(depth)."""
+
+    def __init__(self, sections: list[tuple[Symbol, Range]]) -> None:
+        self.starts = [full.start for _, full in sections]
+        self.items = sections
+        self.by_key = {symbol.key: (symbol, full) for symbol, full in sections}
+
+    def around(self, anchor: Range) -> str | None:
+        i = bisect_right(self.starts, anchor.start) - 1
+        item = self.items[i] if i >= 0 else None
+        while item is not None:  # from the last section starting before the rule, up its parents
+            symbol, full = item
+            if full.contains(anchor):
+                return symbol.key
+            item = self.by_key.get(symbol.container) if symbol.container is not None else None
+        return None
+
+
+def _rule_symbol(rule: Rule, site: RuleSite, path: Path | None, sections: _Sections) -> Symbol:
     # The lines a rule carries may include headings above it (a standard keeps its section's
     # heading text); its own extent runs from its anchor's line to its last line after that.
     after = [n for n in site.lines if n - 1 >= site.anchor.start.line]
     end = max(site.anchor.end, Position(max(after) - 1, 0)) if after else site.anchor.end
     full = Range(Position(site.anchor.start.line, 0), end)
-    container = None
-    for symbol, span in sections:  # the innermost section holding the rule's text
-        if span.contains(site.anchor):
-            container = symbol.key
     return Symbol(rule_key(rule.source.file, rule.source.line), rule_label(rule), SymbolKind.RULE, site.anchor,
-                  full, path, container, detail=rule.kind.name.lower())
+                  full, path, sections.around(site.anchor), detail=rule.kind.name.lower())
 
 
 def _links(doc: Document, path: Path | None, anchors: set[str]) -> tuple[list[Reference], list[Link]]:
@@ -137,9 +154,11 @@ def _code_lines(section: Section) -> set[int]:
 
 def _outline(sections: list[Symbol], rules: list[Symbol]) -> tuple[OutlineNode, ...]:
     """Sections nested as written, each holding its rules (rules before any heading at the top)."""
+    names = {s.key: s.range for s in sections}
     children: dict[str | None, list[Symbol]] = {}
     for symbol in sorted((*sections, *rules), key=lambda s: (s.full_range.start, s.kind is SymbolKind.RULE)):
-        if symbol.kind is SymbolKind.RULE and symbol.range == _section_name(sections, symbol.container):
+        if symbol.kind is SymbolKind.RULE and symbol.container is not None and \
+                symbol.range == names.get(symbol.container):
             continue  # a heading that is itself the rule (a persona, a workflow): shown once, as the section
         children.setdefault(symbol.container, []).append(symbol)
 
@@ -148,7 +167,3 @@ def _outline(sections: list[Symbol], rules: list[Symbol]) -> tuple[OutlineNode, 
                      for s in children.get(key, []))
 
     return nodes(None)
-
-
-def _section_name(sections: list[Symbol], key: str | None) -> Range | None:
-    return next((s.range for s in sections if s.key == key), None)
