@@ -590,44 +590,6 @@ def register_handlers(server: DrvlsServer) -> None:
         server.view.set_roots(server.workspace_roots())
         server.forget_file_list()
 
-    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
-                    types.DiagnosticOptions(identifier="drvls", inter_file_dependencies=True,
-                                            workspace_diagnostics=True))
-    async def document_diagnostic(params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-        doc = server.documents.get(params.text_document.uri)
-        if doc is None:
-            return await _closed_document_report(server, params.text_document.uri)
-        await _wait_debounce(server, doc)
-        outcome = await server.analyse_current(doc)
-        if params.previous_result_id is not None and params.previous_result_id == outcome.result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=outcome.result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=outcome.diagnostics, result_id=outcome.result_id)
-
-    @server.feature(types.WORKSPACE_DIAGNOSTIC)
-    async def workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-        previous = {item.uri: item.value for item in params.previous_result_ids}
-        return await server.workspace_report(previous, params.work_done_token)
-
-
-async def _wait_debounce(server: DrvlsServer, doc: DocumentState) -> None:
-    """Pull clients re-request after each keystroke and cancel the old request; waiting out the
-    debounce here means a burst of typing costs one analysis."""
-    if doc.changed_at is None or doc.is_current():
-        return
-    remaining = doc.changed_at + server.settings.debounce_seconds - asyncio.get_running_loop().time()
-    if remaining > 0:
-        await asyncio.sleep(remaining)
-
-
-async def _closed_document_report(server: DrvlsServer, uri: str) -> types.RelatedFullDocumentDiagnosticReport:
-    path = uri_to_path(uri)
-    if path is None:
-        return types.RelatedFullDocumentDiagnosticReport(items=[])
-    loop = asyncio.get_running_loop()
-    outcome = await loop.run_in_executor(server.thread_pool, lambda: checking.analyse_file(
-        path, uri, server.settings.for_file(path), server.view, server.encoding, server.settings.docs_url))
-    return types.RelatedFullDocumentDiagnosticReport(items=outcome.diagnostics)
-
 
 def create_server() -> DrvlsServer:
     """The server with every listed feature; raises `FeatureLoadError` when one cannot load."""

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 # One module per request (`drvls.lsp.requests`), then the features that span several messages.
 FEATURE_MODULES: tuple[str, ...] = (
+    "drvls.lsp.requests.diagnostic",
+    "drvls.lsp.requests.workspace_diagnostic",
     "drvls.lsp.requests.definition",
     "drvls.lsp.requests.references",
     "drvls.lsp.requests.document_highlight",
