@@ -12,6 +12,7 @@ from drvls.core.languages import Analysis, AnalysisContext, DiskWorkspace, Edit,
 from drvls.core.text import LineIndex
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from prerequisites import corpus_path
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = {
@@ -71,3 +72,28 @@ def test_rule_source_snapshots_survive_the_next_edit(name: str, steps: list[tupl
 def test_the_samples_have_names_to_check() -> None:
     for name, text in SAMPLES.items():
         assert slices(analyse(Path("/project") / name, text, None, ()), text)
+
+
+def microkit_sample() -> tuple[Path, str]:
+    folder = corpus_path("microkit", "au-ts__libmicrokitco", "example", "benchmarks", "validation_2_notify",
+                         required_file="validation_notify.system")
+    path = folder / "validation_notify.system"
+    return path, path.read_text(encoding="utf-8")
+
+
+MICROKIT_INSERTS = st.sampled_from([" ", "\n", "<!-- note -->", '<memory_region name="extra" size="0x1000" />',
+                                    "<map mr=\"ua", "x", ""])
+
+
+def test_the_microkit_sample_has_names_to_check() -> None:
+    path, text = microkit_sample()
+    assert slices(analyse(path, text, None, ()), text)
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=st.lists(st.tuples(st.floats(0, 1), MICROKIT_INSERTS), min_size=1, max_size=5))
+def test_microkit_snapshots_survive_the_next_edit(steps: list[tuple[float, str]]) -> None:
+    """The Microkit analyzer reparses incrementally from the previous snapshot: that must leave the
+    previous snapshot's offsets alone (they once shifted with the next edit)."""
+    path, text = microkit_sample()
+    check_edits(path, text, steps)

@@ -37,6 +37,16 @@ Read [the reviewer notes](CLAUDE.md) and [the build guide](docs/build.md).
 """
 
 
+def open_file(client: RecordingClient, path: Path, language_id: str) -> tuple[str, str]:
+    """Open a real file in the editor as it is on disk: (URI, text)."""
+    text = path.read_text(encoding="utf-8")
+    uri = path.as_uri()
+    client.editor.versions[uri] = 1
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id=language_id, version=1, text=text)))
+    return uri, text
+
+
 def position(text: str, needle: str, offset: int = 0, occurrence: int = 0) -> types.Position:
     """The position `offset` characters into the `occurrence`-th appearance of `needle` (ASCII text)."""
     start = -1
