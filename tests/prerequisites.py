@@ -17,10 +17,17 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
-def skip_or_fail(message: str) -> NoReturn:
+def skip_or_fail(message: str, module_level: bool = False) -> NoReturn:
+    """Skip with `message` locally; fail under `CI=true`. `module_level` for a whole test module."""
     if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=module_level)
+
+
+def needs(available: bool, reason: str) -> pytest.MarkDecorator:
+    """A mark for tests that need a built part or tool: `tests/conftest.py` runs `skip_or_fail(reason)`
+    before such a test when `available` is false (a plain `skipif` would skip under CI too)."""
+    return pytest.mark.prerequisite(available, reason)
 
 
 def corpus_path(*parts: str, required_file: str | None = None) -> Path:

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from camkes_helpers import write
 from drvls_process import drvls_env
+from prerequisites import needs
 
-needs_cpp = pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on PATH")
+needs_cpp = needs(shutil.which("cpp") is not None, "no C preprocessor (cpp) on PATH")
 
 
 def drvls(*args: str, cwd: Path) -> tuple[int, Any]:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from camkes_helpers import camkes_corpus, check, messages, where, write
 from camkes_verdicts import CORPUS
 from drvls.camkes import grammar
@@ -20,10 +19,10 @@ from drvls.camkes.settings import CamkesSettings, read_settings
 from drvls.core.config import Settings
 from drvls.core.languages import AnalysisContext, DiskWorkspace, Edit, SourceFile
 from drvls_process import drvls_env
+from prerequisites import needs
 
-pytestmark = pytest.mark.skipif(not grammar.available(),
-                                reason="the tree-sitter-camkes grammar (tree_sitter_camkes) is not built")
-needs_cpp_program = pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on PATH")
+pytestmark = needs(grammar.available(), "the tree-sitter-camkes grammar (tree_sitter_camkes) is not built")
+needs_cpp_program = needs(shutil.which("cpp") is not None, "no C preprocessor (cpp) on PATH")
 
 
 def read(path: Path) -> str | None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from camkes_helpers import camkes_corpus, check, errors, messages, only, where, write
 from camkes_verdicts import CORPUS
 from drvls.camkes import grammar
 from drvls.core.config import Settings
 from drvls.core.engine import check_path
 from drvls.core.languages import AnalysisContext, DiskWorkspace
+from prerequisites import needs
 
-pytestmark = pytest.mark.skipif(not grammar.available(),
-                                reason="the tree-sitter-camkes grammar (tree_sitter_camkes) is not built")
+pytestmark = needs(grammar.available(), "the tree-sitter-camkes grammar (tree_sitter_camkes) is not built")
 NO_CPP = "/nonexistent/cpp-program"
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from camkes_helpers import check, errors, messages, only, where, write
 from drvls.camkes.preprocess import parse_markers
+from prerequisites import needs
 
-needs_cpp = pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on PATH")
+needs_cpp = needs(shutil.which("cpp") is not None, "no C preprocessor (cpp) on PATH")
 
 
 def test_line_markers_give_each_output_line_its_source() -> None:

@@ -12,17 +12,17 @@ import struct
 from pathlib import Path
 
 import blake3
-import pytest
+from drvls.drv import reader
 from drvls.drv.encoder import encode, encode_v1
 from drvls.drv.model import RuleSet
 from drvref_strategies import rule_sets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prerequisites import skip_or_fail
 from ref_decoder import RefDecodeError, decode
 
-reader = pytest.importorskip("drvls.drv.reader", reason="drvls.drv.reader is not available")
 if not reader.native_available():
-    pytest.skip("the native .drv decoder (drvls._drvnative) is not built", allow_module_level=True)
+    skip_or_fail("the native .drv decoder (drvls._drvnative) is not built", module_level=True)
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=200)
 EXTREMES = (0, 1, 7, 8, 0xFF, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFE, 0xFFFFFFFF)

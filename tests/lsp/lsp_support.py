@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 from drvls_process import SERVE, drvls_env
 from lsprotocol import types
+from prerequisites import needs
 from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 from pytest_lsp import ClientServerConfig, client_capabilities
@@ -41,8 +41,8 @@ def analyzer_available(suffix: str) -> bool:
     return analyzer_for(Path(f"x{suffix}")) is not None
 
 
-needs_microkit = pytest.mark.skipif(not analyzer_available(".system"),
-                                    reason="the Microkit analyzer (drvls.microkit.analyzer) is not in this build")
+needs_microkit = needs(analyzer_available(".system"),
+                       "the Microkit analyzer (drvls.microkit.analyzer) is not in this build")
 
 
 def pull_capabilities() -> types.ClientCapabilities:

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from lsp_support import needs_microkit, server_env
+from prerequisites import needs
 
 pytestmark = [needs_microkit,
-              pytest.mark.skipif(shutil.which("nvim") is None, reason="Neovim (nvim) is not installed")]
+              needs(shutil.which("nvim") is not None, "Neovim (nvim) is not installed")]
 
 SYSTEM = ('<?xml version="1.0"?>\n<system>\n  <protection_domain name="a" priority="300">\n'
           '    <program_image path="a.elf" />\n  </protection_domain>\n</system>\n')

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from lsp_support import Editor, analyzer_available, needs_microkit, summary
 from lsprotocol import types
+from prerequisites import needs
 
 BAD_PRIORITY = ('<?xml version="1.0"?>\n<system>\n  <protection_domain name="a" priority="300">\n'
                 '    <program_image path="a.elf" />\n  </protection_domain>\n</system>\n')
@@ -32,8 +32,7 @@ assembly {
 """
 UNKNOWN_END = ("CK005", 12, APP.splitlines()[12].index("foo.o"), 12, APP.splitlines()[12].index("foo.o") + 5)
 
-needs_camkes = pytest.mark.skipif(not analyzer_available(".camkes"),
-                                  reason="the CAmkES analyzer (drvls.camkes.analyzer) is not in this build")
+needs_camkes = needs(analyzer_available(".camkes"), "the CAmkES analyzer (drvls.camkes.analyzer) is not in this build")
 
 
 async def workspace_report(editor: Editor, previous: dict[str, str] | None = None) -> dict[str, object]:

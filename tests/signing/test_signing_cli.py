@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from prerequisites import skip_or_fail
 from signing_support import private_secrets, run_cli, small_v2
 
 SYSTEM = "<system>\n  <memory_region name=\"m\" size=\"0x1000\" />\n</system>\n"
@@ -140,7 +141,7 @@ def test_check_require_signatures(project: Path, env: dict[str, str]) -> None:
     from drvls.core.languages import analyzer_for
 
     if analyzer_for(Path("x.system")) is None:
-        pytest.skip("the Microkit analyzer is not in this build")
+        skip_or_fail("the Microkit analyzer is not in this build")
     unsigned = run_cli("check", "board.system", "--require-signatures", "--trusted-keys", str(public),
                        "--format", "json", cwd=project, env=env)
     assert unsigned.returncode == 1
@@ -156,7 +157,7 @@ def test_check_require_signatures_ignores_the_files_own_excuses(project: Path, e
     from drvls.core.languages import analyzer_for
 
     if analyzer_for(Path("x.system")) is None:
-        pytest.skip("the Microkit analyzer is not in this build")
+        skip_or_fail("the Microkit analyzer is not in this build")
     (project / "board.system").write_text("<!-- drvls: ignore -->\n" + SYSTEM)
     (project / "drvls.toml").write_text('ignore = ["SIG"]\n')
     result = run_cli("check", "board.system", "--require-signatures", "--trusted-keys", str(public),

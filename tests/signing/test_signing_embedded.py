@@ -14,6 +14,7 @@ from drvls.signing.evidence import Kind, SigningError, Status
 from drvls.signing.sign import sign_path
 from drvls.signing.trust import build_store
 from drvls.signing.verify import verify_bytes, verify_file
+from prerequisites import needs
 from signing_support import KeyFiles, flip, hand_built_v2, small_v2
 
 
@@ -54,7 +55,7 @@ def test_a_hand_built_frame_signs_and_verifies(tmp_path: Path, keys: KeyFiles) -
     assert verify_bytes(tmp_path / "hand.drv", data, keys.store()).status is Status.VALID
 
 
-@pytest.mark.skipif(not native_available(), reason="the native .drv reader is not built in this tree")
+@needs(native_available(), "the native .drv reader is not built in this tree")
 def test_sign_refuses_a_file_the_drv_reader_rejects(tmp_path: Path, keys: KeyFiles) -> None:
     path = tmp_path / "frame-only.drv"
     original = hand_built_v2([b"alpha"])  # has no RULES section: a reader rejects it
@@ -64,7 +65,7 @@ def test_sign_refuses_a_file_the_drv_reader_rejects(tmp_path: Path, keys: KeyFil
     assert path.read_bytes() == original
 
 
-@pytest.mark.skipif(not native_available(), reason="the native .drv reader is not built in this tree")
+@needs(native_available(), "the native .drv reader is not built in this tree")
 def test_the_drv_reader_accepts_a_signed_file(tmp_path: Path, keys: KeyFiles) -> None:
     data = signed_drv(tmp_path, keys).read_bytes()
     with open_bytes(data, verify=True) as drv:

@@ -14,6 +14,7 @@ from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile, ana
 from drvls.signing import codes, drv_embedded
 from drvls.signing.post_check import post_check
 from drvls.signing.sign import sign_path
+from prerequisites import needs, skip_or_fail
 from signing_support import KeyFiles, small_v2
 
 SYSTEM = "<system>\n  <memory_region name=\"m\" size=\"0x1000\" />\n</system>\n"
@@ -141,7 +142,7 @@ def test_unusable_trusted_keys_are_reported_once_per_run(tmp_path: Path, keys: K
     assert second == []
 
 
-@pytest.mark.skipif(analyzer_for(Path("x.system")) is None, reason="the Microkit analyzer is not in this build")
+@needs(analyzer_for(Path("x.system")) is not None, "the Microkit analyzer is not in this build")
 def test_the_engine_runs_the_post_check_for_analysed_files(system: Path, keys: KeyFiles) -> None:
     ctx = AnalysisContext(settings=load_settings(system, cli=required(keys)), workspace=DiskWorkspace())
     codes_found = [d.code for d in check_path(system, ctx).diagnostics]
@@ -155,7 +156,7 @@ def microkit_analyzer() -> Any:
     try:
         from drvls.microkit.analyzer import ANALYZER
     except ModuleNotFoundError:
-        pytest.skip("the Microkit analyzer is not in this build")
+        skip_or_fail("the Microkit analyzer is not in this build")
     return ANALYZER
 
 

@@ -98,21 +98,43 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
             return Analysis([make(codes.BINARY_CONTENT,
                                   f"NUL byte at offset {nul}: this looks like a binary file, not text",
                                   Range(pos, pos))])
-    enforced: list[Diagnostic] = []
     try:
         analysis = analyzer.analyze(source, ctx)
-        for check in post_checks():
-            extra = check(source, ctx)
-            (enforced if extra.enforced else analysis.diagnostics).extend(extra.diagnostics)
-            analysis.dependencies = analysis.dependencies | extra.dependencies
     except RecursionError:
         analysis = Analysis([make(codes.INTERNAL_ERROR, "file is nested too deeply to analyse")])
     except Exception as exc:  # containment: one bad file must not take down a run or the server
         log.exception("internal error while analysing %s", source.path)
         analysis = Analysis([make(codes.INTERNAL_ERROR,
                                   f"internal error in the {analyzer.name} analyzer: {type(exc).__name__}: {exc}")])
-    analysis.diagnostics = finish(found + analysis.diagnostics, source, ctx, enforced)
-    return analysis
+    extra, enforced, dependencies = run_post_checks(source, ctx)
+    # A new snapshot: the family's own analysis object is never changed after it returned it.
+    return replace(analysis, diagnostics=finish(found + list(analysis.diagnostics) + extra, source, ctx, enforced),
+                   dependencies=analysis.dependencies | dependencies)
+
+
+def run_post_checks(source: SourceFile, ctx: AnalysisContext
+                    ) -> tuple[list[Diagnostic], list[Diagnostic], frozenset[Path]]:
+    """(findings, enforced findings, files read) of every post-check; one that raises adds an
+    internal-error diagnostic instead, beside the analyzer's own results, which it never erases."""
+    found: list[Diagnostic] = []
+    enforced: list[Diagnostic] = []
+    dependencies: frozenset[Path] = frozenset()
+    for check in post_checks():
+        try:
+            result = check(source, ctx)
+        except Exception as exc:  # containment, as for analyzers
+            log.exception("post-check %s failed on %s", getattr(check, "__module__", check), source.path)
+            found.append(make(codes.INTERNAL_ERROR, f"internal error in the {_check_name(check)} check: "
+                                                     f"{type(exc).__name__}: {exc}"))
+            continue
+        (enforced if result.enforced else found).extend(result.diagnostics)
+        dependencies |= result.dependencies
+    return found, enforced, dependencies
+
+
+def _check_name(check: object) -> str:
+    module = getattr(check, "__module__", "") or ""
+    return module.rsplit(".", 2)[-2] if module.count(".") >= 2 else module or "post"
 
 
 def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisContext,

@@ -117,8 +117,11 @@ class AnalysisContext:
     session: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Analysis:
+    """One file's immutable snapshot: the engine builds a new one (`dataclasses.replace`) instead of
+    changing the family's, so an incremental `previous` and every query over it stay valid."""
+
     diagnostics: list[Diagnostic]
     # Language-private state reused on the next edit (e.g. the tree-sitter tree).
     state: Any = None

@@ -15,21 +15,35 @@ _REGISTRY: dict[str, RuleInfo] = {}
 
 @dataclass(frozen=True)
 class RuleInfo:
+    """One rule as one unit: its code and summary, and, read from the source (`core/rule_sites.py`),
+    the functions that emit it, the conditions they test and the messages they write. A
+    registration may add its own longer `explanation` and an input `example`."""
+
     code: str
     name: str
     severity: Severity
     summary: str
     family: str
+    explanation: str = ""
+    example: str = ""
 
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def emitted_by(self) -> tuple[str, ...]:
+        """`module:function` (or a module, for a table) of every place that emits this rule."""
+        from drvls.core.rule_sites import emitters
 
-def rule(code: str, name: str, severity: Severity, summary: str, family: str) -> RuleInfo:
+        return emitters(self.code)
+
+
+def rule(code: str, name: str, severity: Severity, summary: str, family: str, explanation: str = "",
+         example: str = "") -> RuleInfo:
     """Register a rule; a code may be registered once only, so codes stay unique."""
     if code in _REGISTRY:
         raise ValueError(f"rule code registered twice: {code}")
-    info = RuleInfo(code, name, severity, summary, family)
+    info = RuleInfo(code, name, severity, summary, family, explanation, example)
     _REGISTRY[code] = info
     return info
 

@@ -15,6 +15,7 @@ from drvls.core.diagnostics import Diagnostic
 from drvls.core.engine import make
 from drvls.core.languages import Analysis, AnalysisContext, SourceFile
 from drvls.drv import codes_binary
+from drvls.drv.drv_index import build_drv_index
 from drvls.drv.model import RuleSet
 
 if TYPE_CHECKING:  # the reader loads the C extension: only when a .drv file is analysed
@@ -112,7 +113,8 @@ class DrvAnalyzer:
             diagnostics.extend(lint(ruleset))
         drift, depends = _targets_drift(source, ctx)
         diagnostics.extend(drift)
-        return Analysis(diagnostics, state=ruleset, dependencies=depends)
+        return Analysis(diagnostics, state=ruleset, dependencies=depends,
+                        symbols=build_drv_index(ruleset, source.path), model=ruleset)
 
 
 ANALYZER = DrvAnalyzer()

@@ -7,7 +7,8 @@ from pathlib import Path, PurePath
 from drvls.core.languages import Analysis, AnalysisContext, SourceFile
 from drvls.drv.codes import GENERATED_EDITED
 from drvls.drv.lint import lint_parsed
-from drvls.drv.sources.parse import format_by_name, format_for, parse_source
+from drvls.drv.sources.index import build_index
+from drvls.drv.sources.parse import Format, format_by_name, format_for, parse_source
 
 NAMED_SUFFIXES = frozenset({".md", ".mdc", ".markdown", ".txt"})
 
@@ -25,7 +26,8 @@ class RuleSourceAnalyzer:
 
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         path = source.path or PurePath("rules.md")
-        parsed = parse_source(source.text, path.name, format_for(path, source.text))
+        fmt = format_for(path, source.text)
+        parsed = parse_source(source.text, path.name, fmt)
         diagnostics = list(parsed.problems)
         diagnostics.extend(lint_parsed(parsed, str(source.path) if source.path else None))
         depends: frozenset[Path] = frozenset()
@@ -36,7 +38,8 @@ class RuleSourceAnalyzer:
             diagnostics = [d for d in diagnostics if d.code != GENERATED_EDITED.code]
             drift, depends = generated_file_drift(Path(source.path), source.text)
             diagnostics.extend(drift)
-        return Analysis(diagnostics=diagnostics, state=parsed, dependencies=depends)
+        symbols = build_index(source.text, parsed, source.path, markdown=fmt is not Format.AIDER_YAML)
+        return Analysis(diagnostics=diagnostics, state=parsed, dependencies=depends, symbols=symbols, model=parsed)
 
 
 ANALYZER = RuleSourceAnalyzer()

@@ -32,6 +32,8 @@ class Outcome:
     diagnostics: list[types.Diagnostic]
     result_id: str = ""
     dependencies: frozenset[Path] = field(default_factory=frozenset)
+    # The text the analysis saw, so positions of later requests are mapped against it.
+    text: str = ""
 
 
 def analyse_snapshot(
@@ -48,7 +50,8 @@ def analyse_snapshot(
                           session={"interface": "lsp"})
     analysis = check_source(source, ctx)
     items = _to_lsp(analysis.diagnostics, snap.uri, snap.path, snap.text, encoding, workspace, docs_url)
-    return Outcome(snap.version, snap.generation, analysis, items, dependencies=analysis.dependencies)
+    return Outcome(snap.version, snap.generation, analysis, items, dependencies=analysis.dependencies,
+                   text=snap.text)
 
 
 def analyse_file(
@@ -71,7 +74,7 @@ def analyse_file(
         text = "" if analyzer.binary else decode(loaded.data)[0]
         analysis = check_source(loaded, ctx, analyzer)
     items = _to_lsp(analysis.diagnostics, uri, path, text, encoding, workspace, docs_url)
-    return Outcome(None, 0, analysis, items, dependencies=analysis.dependencies)
+    return Outcome(None, 0, analysis, items, dependencies=analysis.dependencies, text=text)
 
 
 def _to_lsp(

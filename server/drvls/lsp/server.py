@@ -15,6 +15,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable, Generator, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,13 @@ from pygls.uris import from_fs_path
 
 from drvls import __version__
 from drvls.core.discovery import iter_files
+from drvls.core.symbols import SymbolIndex
 from drvls.lsp import checking
 from drvls.lsp.checking import Outcome
+from drvls.lsp.convert import PositionMapper
 from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, uri_to_path
-from drvls.lsp.features import register_features
+from drvls.lsp.features import FeatureLoadError, register_features
+from drvls.lsp.progress import progress
 from drvls.lsp.settings import SECTION, EditorSettings, is_config_file
 
 log = logging.getLogger(__name__)
@@ -63,6 +67,24 @@ class DrvlsProtocol(LanguageServerProtocol):
         server.view.set_roots(server.workspace_roots())
         server.forget_file_list()
         return result
+
+    # The server keeps the one copy of each buffer (`DocumentStore`); pygls' workspace keeps none.
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _user_handler(self, method: str, params: Any) -> Generator[Any, Any, None]:
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            yield handler, (params,), None
 
 
 def client_supports_pull(capabilities: types.ClientCapabilities) -> bool:
@@ -100,6 +122,10 @@ class DrvlsServer(LanguageServer):
         self._refresh_timer: asyncio.TimerHandle | None = None
         self._watched_dependencies: frozenset[Path] = frozenset()
         self._closed: dict[str, tuple[str, frozenset[Path]]] = {}
+        # The symbol indexes of closed workspace files analysed for workspace diagnostics, for
+        # references and workspace symbols across files; replaced (never mutated) on the event loop.
+        self._closed_indexes: dict[Path, SymbolIndex] = {}
+        self._mapper: tuple[Outcome, PositionMapper] | None = None  # the last document asked about
         # The workspace's files, re-walked at most every FILE_LIST_TTL seconds (clients re-pull often).
         self._file_list: tuple[float, list[Path]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -169,6 +195,30 @@ class DrvlsServer(LanguageServer):
         doc = self.documents.get(uri)
         return doc.outcome if doc is not None else None
 
+    def held_indexes(self) -> list[SymbolIndex]:
+        """The index of every analysis the server holds: open documents first, then closed files."""
+        held = [doc.outcome.analysis.symbols for doc in self.documents.all() if doc.outcome is not None]
+        open_paths = {doc.path for doc in self.documents.all()}
+        held += [index for path, index in self._closed_indexes.items() if path not in open_paths]
+        return held
+
+    def mapper_for(self, outcome: Outcome) -> PositionMapper:
+        """The position mapper of an analysed text, built once per result (its line index is O(file))."""
+        cached = self._mapper
+        if cached is None or cached[0] is not outcome:
+            cached = self._mapper = (outcome, PositionMapper(outcome.text, self.encoding))
+        return cached[1]
+
+    def closed_index(self, path: Path) -> SymbolIndex | None:
+        return self._closed_indexes.get(path)
+
+    def text_of(self, path: Path) -> str:
+        """The text another file's ranges refer to: its analysed snapshot when open, else the disk."""
+        doc = self.documents.by_path(path)
+        if doc is not None and doc.outcome is not None:
+            return doc.outcome.text
+        return self.view.read_text(path) or ""
+
     def settings_ready(self) -> asyncio.Event:
         if self._settings_ready is None:
             self._settings_ready = asyncio.Event()
@@ -195,9 +245,7 @@ class DrvlsServer(LanguageServer):
             outcome = await loop.run_in_executor(
                 self.thread_pool, lambda: checking.analyse_snapshot(
                     snap, settings_for(snap.path), self.view, self.encoding, self.settings.docs_url))
-            outcome = Outcome(outcome.version, outcome.generation, outcome.analysis, outcome.diagnostics,
-                              result_id=f"{self._run_token}-{next(self._results)}",
-                              dependencies=outcome.dependencies)
+            outcome = replace(outcome, result_id=f"{self._run_token}-{next(self._results)}")
             if doc.record(snap, outcome.analysis, outcome.result_id):
                 doc.outcome = outcome
                 self._dependencies_changed()
@@ -241,8 +289,19 @@ class DrvlsServer(LanguageServer):
         self.request_refresh()
 
     def recheck_all(self) -> None:
+        """Everything open is analysed afresh (settings changed), with work-done progress."""
         self.forget_file_list()
-        self.recheck(self.documents.all())
+        docs = self.documents.all()
+        self.recheck(docs)
+        if len(docs) > 1:
+            self.spawn(self._recheck_progress(docs))
+
+    async def _recheck_progress(self, docs: list[DocumentState]) -> None:
+        async with progress(self, "drvls: re-checking open files", len(docs)) as reporter:
+            for done, doc in enumerate(docs, 1):
+                if self.documents.get(doc.uri) is doc:
+                    await self.analyse_current(doc)  # the same run the publish or the next pull uses
+                reporter.report(done, doc.path.name if doc.path else doc.uri)
 
     def recheck_dependents(self, paths: Iterable[Path]) -> None:
         dependents = self.documents.dependents(paths)
@@ -359,7 +418,9 @@ class DrvlsServer(LanguageServer):
 
     # -- workspace diagnostics -------------------------------------------------------------------
 
-    async def workspace_report(self, previous: dict[str, str]) -> types.WorkspaceDiagnosticReport:
+    async def workspace_report(self, previous: dict[str, str],
+                               token: types.ProgressToken | None = None) -> types.WorkspaceDiagnosticReport:
+        """Reports for open documents, then for files on disk; cancellable between files."""
         items: list[types.WorkspaceDocumentDiagnosticReport] = []
         open_paths: set[Path] = set()
         for doc in self.documents.all():
@@ -373,43 +434,62 @@ class DrvlsServer(LanguageServer):
                 items.append(types.WorkspaceFullDocumentDiagnosticReport(
                     uri=doc.uri, items=outcome.diagnostics, version=outcome.version, result_id=outcome.result_id))
         loop = asyncio.get_running_loop()
-        closed = await loop.run_in_executor(self.thread_pool, self._closed_reports, previous, frozenset(open_paths))
-        items.extend(closed)
+        await self._wait_for_settings()
+        files = await self._workspace_files(loop)
+        closed = [path for path in files if path not in open_paths]
+        on_disk = set(closed)
+        self._closed_indexes = {p: i for p, i in self._closed_indexes.items() if p in on_disk}
+        fresh = [path for path in closed if not self._closed_unchanged(path, previous)]
+        async with progress(self, "drvls: checking the workspace", len(fresh) if len(fresh) > 1 else 0,
+                            token) as reporter:
+            done = 0
+            for path in closed:
+                item = await self._closed_report(path, previous, loop)
+                if item is None:
+                    continue
+                items.append(item)
+                if isinstance(item, types.WorkspaceFullDocumentDiagnosticReport):
+                    done += 1
+                    reporter.report(done, path.name)
         return types.WorkspaceDiagnosticReport(items=items)
 
-    def _closed_reports(
-        self, previous: dict[str, str], open_paths: frozenset[Path]
-    ) -> list[types.WorkspaceDocumentDiagnosticReport]:
-        """Reports for files on disk that are not open; unchanged files (by stat) are not re-analysed."""
-        items: list[types.WorkspaceDocumentDiagnosticReport] = []
-        for path in self._workspace_files():
-            if path in open_paths:
-                continue
-            uri = from_fs_path(str(path))
-            if uri is None:
-                continue
-            known = self._closed.get(uri)
-            known_deps = known[1] if known else frozenset()
-            key = self._file_key(path, known_deps)  # taken before reading, so a later write changes it
-            if known is not None and known[0] == key and previous.get(uri) == key:
-                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=key, version=None))
-                continue
-            outcome = checking.analyse_file(path, uri, self.settings.for_file(path), self.view, self.encoding,
-                                            self.settings.docs_url)
-            if outcome.dependencies != known_deps:
-                key = self._file_key(path, outcome.dependencies)
-            self._closed[uri] = (key, outcome.dependencies)
-            items.append(types.WorkspaceFullDocumentDiagnosticReport(
-                uri=uri, items=outcome.diagnostics, version=None, result_id=key))
-        return items
+    def _closed_unchanged(self, path: Path, previous: dict[str, str]) -> bool:
+        uri = from_fs_path(str(path))
+        known = self._closed.get(uri) if uri is not None else None
+        return known is not None and uri is not None and previous.get(uri) == known[0] == self._file_key(
+            path, known[1])
 
-    def _workspace_files(self) -> list[Path]:
+    async def _closed_report(self, path: Path, previous: dict[str, str], loop: asyncio.AbstractEventLoop
+                             ) -> types.WorkspaceDocumentDiagnosticReport | None:
+        """One file on disk that is not open; unchanged files (by stat) are not re-analysed. The
+        analysis runs on a worker thread; what the server remembers is updated here, on the loop."""
+        uri = from_fs_path(str(path))
+        if uri is None:
+            return None
+        known = self._closed.get(uri)
+        known_deps = known[1] if known else frozenset()
+        key = self._file_key(path, known_deps)  # taken before reading, so a later write changes it
+        if known is not None and known[0] == key and previous.get(uri) == key:
+            return types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=key, version=None)
+        settings = self.settings.for_file(path)
+        outcome = await loop.run_in_executor(self.thread_pool, lambda: checking.analyse_file(
+            path, uri, settings, self.view, self.encoding, self.settings.docs_url))
+        if outcome.dependencies != known_deps:
+            key = self._file_key(path, outcome.dependencies)
+        self._closed[uri] = (key, outcome.dependencies)
+        self._closed_indexes[path] = outcome.analysis.symbols
+        return types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=outcome.diagnostics, version=None,
+                                                           result_id=key)
+
+    async def _workspace_files(self, loop: asyncio.AbstractEventLoop) -> list[Path]:
+        """The workspace's files: walked on a worker thread, remembered on the event loop."""
         now = time.monotonic()
         cached = self._file_list
         if cached is not None and now - cached[0] < FILE_LIST_TTL:
             return cached[1]
-        roots = list(self.view.roots())
-        files = [normalise_path(p) for p in iter_files(roots, self.settings.excludes)] if roots else []
+        roots, excludes = list(self.view.roots()), self.settings.excludes
+        files = await loop.run_in_executor(self.thread_pool, lambda: [
+            normalise_path(p) for p in iter_files(roots, excludes)] if roots else [])
         self._file_list = (now, files)
         return files
 
@@ -510,50 +590,13 @@ def register_handlers(server: DrvlsServer) -> None:
         server.view.set_roots(server.workspace_roots())
         server.forget_file_list()
 
-    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
-                    types.DiagnosticOptions(identifier="drvls", inter_file_dependencies=True,
-                                            workspace_diagnostics=True))
-    async def document_diagnostic(params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-        doc = server.documents.get(params.text_document.uri)
-        if doc is None:
-            return await _closed_document_report(server, params.text_document.uri)
-        await _wait_debounce(server, doc)
-        outcome = await server.analyse_current(doc)
-        if params.previous_result_id is not None and params.previous_result_id == outcome.result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=outcome.result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=outcome.diagnostics, result_id=outcome.result_id)
-
-    @server.feature(types.WORKSPACE_DIAGNOSTIC)
-    async def workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-        previous = {item.uri: item.value for item in params.previous_result_ids}
-        return await server.workspace_report(previous)
-
-
-async def _wait_debounce(server: DrvlsServer, doc: DocumentState) -> None:
-    """Pull clients re-request after each keystroke and cancel the old request; waiting out the
-    debounce here means a burst of typing costs one analysis."""
-    if doc.changed_at is None or doc.is_current():
-        return
-    remaining = doc.changed_at + server.settings.debounce_seconds - asyncio.get_running_loop().time()
-    if remaining > 0:
-        await asyncio.sleep(remaining)
-
-
-async def _closed_document_report(server: DrvlsServer, uri: str) -> types.RelatedFullDocumentDiagnosticReport:
-    path = uri_to_path(uri)
-    if path is None:
-        return types.RelatedFullDocumentDiagnosticReport(items=[])
-    loop = asyncio.get_running_loop()
-    outcome = await loop.run_in_executor(server.thread_pool, lambda: checking.analyse_file(
-        path, uri, server.settings.for_file(path), server.view, server.encoding, server.settings.docs_url))
-    return types.RelatedFullDocumentDiagnosticReport(items=outcome.diagnostics)
-
 
 def create_server() -> DrvlsServer:
+    """The server with every listed feature; raises `FeatureLoadError` when one cannot load."""
     server = DrvlsServer()
     register_handlers(server)
     loaded = register_features(server)
-    log.debug("optional features: %s", ", ".join(loaded) or "none")
+    log.debug("features: %s", ", ".join(loaded))
     return server
 
 
@@ -572,7 +615,12 @@ def serve() -> int:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print() anywhere must not corrupt the protocol stream
     try:
-        create_server().start_io(stdin, stdout)
+        try:
+            server = create_server()
+        except FeatureLoadError as exc:  # refuse to start rather than run without a feature
+            print(f"drvls: {exc}", file=sys.stderr)
+            return 1
+        server.start_io(stdin, stdout)
     finally:
         sys.stdout = sys.__stdout__
     return 0

@@ -1,53 +1,50 @@
-"""Optional server features, each a module here exposing `register(server) -> None`.
+"""The server's features: an explicit list of modules, each exposing `register(server) -> None`.
 
-A module is imported only when present, so a feature can ship (or be left out) without
-touching the server. `register` runs before `initialize`, so features registered there are
-advertised in the server's capabilities; extra capabilities that pygls does not build can be
-added with `server.capability_hooks`.
+Every listed module must import and register, or the server refuses to start
+(`FeatureLoadError`): a feature that silently went missing would look like a working server
+that answers nothing. `register` runs before `initialize`, so what it registers is advertised in
+the server's capabilities; extra capabilities that pygls does not build can be added with
+`server.capability_hooks`.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from drvls.lsp.server import DrvlsServer
 
-log = logging.getLogger(__name__)
-
-FEATURE_MODULES = (
-    "drv_preview",
-    "signing",
-    "camkes_context",
-    "emit_drift",
-    "quick_fixes",
+# One module per request (`drvls.lsp.requests`), then the features that span several messages.
+FEATURE_MODULES: tuple[str, ...] = (
+    "drvls.lsp.requests.diagnostic",
+    "drvls.lsp.requests.workspace_diagnostic",
+    "drvls.lsp.requests.definition",
+    "drvls.lsp.requests.references",
+    "drvls.lsp.requests.document_highlight",
+    "drvls.lsp.requests.document_symbols",
+    "drvls.lsp.requests.workspace_symbols",
+    "drvls.lsp.requests.folding_ranges",
+    "drvls.lsp.requests.selection_ranges",
+    "drvls.lsp.requests.document_links",
+    "drvls.lsp.features.drv_preview",
+    "drvls.lsp.features.signing",
+    "drvls.lsp.features.emit_drift",
+    "drvls.lsp.features.quick_fixes",
 )
 
 
-def _import_feature(name: str) -> ModuleType | None:
-    qualified = f"{__name__}.{name}"
-    try:
-        return importlib.import_module(qualified)
-    except ModuleNotFoundError as exc:
-        if exc.name == qualified:
-            return None
-        raise
+class FeatureLoadError(RuntimeError):
+    """A listed feature module could not be imported or registered."""
 
 
-def register_features(server: DrvlsServer) -> list[str]:
-    """Register every feature module that is present; a broken one is logged and skipped."""
-    loaded: list[str] = []
-    for name in FEATURE_MODULES:
+def register_features(server: DrvlsServer, modules: tuple[str, ...] | None = None) -> list[str]:
+    """Import and register every listed module, in order; the first failure stops the server."""
+    modules = FEATURE_MODULES if modules is None else modules
+    for name in modules:
         try:
-            module = _import_feature(name)
-            if module is None:
-                continue
+            module = importlib.import_module(name)
             module.register(server)
-        except Exception:
-            log.exception("feature %s could not be registered; continuing without it", name)
-            continue
-        loaded.append(name)
-    return loaded
+        except Exception as exc:
+            raise FeatureLoadError(f"server feature {name} could not be loaded: {type(exc).__name__}: {exc}") from exc
+    return list(modules)

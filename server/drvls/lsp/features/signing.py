@@ -169,9 +169,10 @@ def register(server: DrvlsServer) -> None:
     server.disk_listeners.append(lambda path: on_disk_change(server, path))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
-    def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
-        try:
-            return code_lenses(server, params.text_document.uri)
+    async def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
+        try:  # verifying a signature reads and hashes the file: on a worker thread, from a snapshot
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(server.thread_pool, code_lenses, server, params.text_document.uri)
         except Exception:
             log.exception("signature code lens failed")
             return []

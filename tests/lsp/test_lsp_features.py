@@ -1,0 +1,36 @@
+"""The server's feature list: every listed module loads or the server refuses to start, and every
+navigation request is advertised."""
+
+from __future__ import annotations
+
+import pytest
+from drvls.lsp import features
+from drvls.lsp.features import FeatureLoadError, register_features
+from drvls.lsp.server import DrvlsServer, create_server, serve
+from lsp_support import Editor
+
+
+def test_every_listed_feature_loads() -> None:
+    assert register_features(DrvlsServer()) == list(features.FEATURE_MODULES)
+
+
+def test_a_missing_feature_module_is_an_error_not_a_silent_skip() -> None:
+    with pytest.raises(FeatureLoadError, match=r"drvls\.lsp\.requests\.no_such_request"):
+        register_features(DrvlsServer(), ("drvls.lsp.requests.definition", "drvls.lsp.requests.no_such_request"))
+
+
+def test_the_server_refuses_to_start_without_a_listed_feature(monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(features, "FEATURE_MODULES", (*features.FEATURE_MODULES, "drvls.lsp.requests.gone"))
+    with pytest.raises(FeatureLoadError):
+        create_server()
+    assert serve() == 1
+    assert "drvls.lsp.requests.gone could not be loaded" in capsys.readouterr().err
+
+
+async def test_navigation_is_advertised(pull_editor: Editor) -> None:
+    caps = pull_editor.init.capabilities
+    for provider in ("definition_provider", "declaration_provider", "references_provider",
+                     "document_highlight_provider", "document_symbol_provider", "workspace_symbol_provider",
+                     "folding_range_provider", "selection_range_provider", "document_link_provider"):
+        assert getattr(caps, provider), provider
