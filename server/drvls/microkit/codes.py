@@ -42,8 +42,7 @@ PD_PRIORITY = _r("MK020", "pd-priority-range", E, "PD priority outside 0–254."
 PD_BUDGET = _r("MK021", "budget-exceeds-period", E, "Budget greater than period.")
 PD_STACK = _r("MK022", "stack-size", E, "Stack size outside 0x1000–0x1000000 or not 4 KiB aligned.")
 CPU_RANGE = _r("MK023", "cpu-out-of-range", E, "A `cpu` that is not below the configured core count.")
-CPU_PANIC = _r("MK024", "cpu-over-255", E,
-               "Retired: a `cpu` above 255 is reported as MK023, like any core out of range.")
+# MK024 (cpu-over-255) is retired and never reused: a `cpu` above 255 is MK023 like any core out of range.
 SMC = _r("MK025", "smc-unavailable", E, "`smc=\"true\"` on a kernel or architecture without SMC forwarding.")
 PD_DOMAIN = _r("MK026", "pd-domain", E, "A PD `domain` that is missing, undeclared, or used before `<domains>`.")
 CHILD_ID_RANGE = _r("MK027", "child-id-range", E,
