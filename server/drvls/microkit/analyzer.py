@@ -71,6 +71,7 @@ class State:
     memo: cross.Memo = field(default_factory=cross.Memo)
     # Held while an analysis uses this state; a concurrent analysis starts from scratch instead.
     lock: threading.Lock = field(default_factory=threading.Lock)
+    model: cross.System | None = None  # the system model of the last analysis (None: no <system>)
 
 
 class MicrokitAnalyzer:
@@ -108,7 +109,7 @@ class MicrokitAnalyzer:
             diagnostics.extend(to_diagnostic(i, index, source) for i in issues)
         finally:
             state.lock.release()
-        return Analysis(diagnostics, state=state, dependencies=frozenset(deps))
+        return Analysis(diagnostics, state=state, dependencies=frozenset(deps), model=state.model)
 
     def run(self, state: State, data: bytes, edits: list[Edit], source: SourceFile, deps: set[Path]) -> list[Issue]:
         """Parse (incrementally when the edits turn the state's text into this one) and check."""
@@ -194,6 +195,7 @@ class Run:
         self.item_deps: frozenset[Path] = frozenset()
         # The layout matches the previous text only; a run without a <system> leaves none behind.
         self.previous_layout, state.layout = state.layout, None
+        state.model = None
 
     def check(self, tree: Tree) -> None:
         root_node = tree.root_node
@@ -336,6 +338,7 @@ class Run:
         for start, end in _merge_adjacent(layout.texts):
             self.text_in_system(start, end, first=start == content_start)
         issues.extend(cross.check_system(sys_model, self.target, self.locate, self.state.memo))
+        self.state.model = sys_model
 
     def text_in_system(self, start: int, end: int, first: bool) -> None:
         """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text
