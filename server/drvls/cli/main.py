@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "drvls.cli.serve_command",
     "drvls.cli.rules_command",
     "drvls.cli.drv_commands",
+    "drvls.cli.preview_command",
     "drvls.cli.signing_commands",
 )
 

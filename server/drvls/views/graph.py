@@ -56,14 +56,14 @@ def build_graph(view: SystemView) -> Graph:
             title.append("passive")
         if d.budget is not None:
             title.append(f"budget {d.budget}" + (f"/{d.period}" if d.period is not None else ""))
+        role = iso.role if iso else ("device" if d.kind == "hardware" else None)
         g.nodes.append(GNode(ids[d.key], d.name, d.kind, ", ".join(title), ids.get(d.parent or ""),
-                             iso.role if iso else ("device" if d.kind == "hardware" else None),
-                             iso.design if iso else None, d.place))
+                             role, iso.design if iso else None, d.place))
         for n, irq in enumerate(d.irqs):
-            g.nodes.append(GNode(f"{ids[d.key]}i{n}", irq, "irq", parent=ids.get(d.parent or "")))
+            g.nodes.append(GNode(f"{ids[d.key]}i{n}", irq, "irq", parent=ids.get(d.parent or ""), role=role))
             g.edges.append(GEdge(f"{ids[d.key]}ie{n}", f"{ids[d.key]}i{n}", ids[d.key], "", "irq"))
         for n, dev in enumerate(d.devices):
-            g.nodes.append(GNode(f"{ids[d.key]}d{n}", dev, "device", parent=ids.get(d.parent or "")))
+            g.nodes.append(GNode(f"{ids[d.key]}d{n}", dev, "device", parent=ids.get(d.parent or ""), role=role))
             g.edges.append(GEdge(f"{ids[d.key]}de{n}", f"{ids[d.key]}d{n}", ids[d.key], "", "device"))
     for n, link in enumerate(view.links):
         if link.source in ids and link.target in ids and link.kind != "dataport":

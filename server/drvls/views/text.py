@@ -12,9 +12,13 @@ def hex_or(value: int | None, unknown: str = "?") -> str:
 def size(value: int | None) -> str:
     if value is None:
         return "?"
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+    units = (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10))
+    for unit, scale in units:
         if value >= scale and value % scale == 0:
             return f"{value // scale} {unit}"
+    for unit, scale in units:
+        if value >= scale * 16:
+            return f"≈{value / scale:.1f} {unit}"
     return f"0x{value:x}"
 
 
