@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 FEATURE_MODULES = (
     "drv_preview",
+    "system_preview",
     "signing",
     "camkes_context",
     "quick_fixes",
