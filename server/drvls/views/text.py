@@ -12,12 +12,10 @@ def hex_or(value: int | None, unknown: str = "?") -> str:
 def size(value: int | None) -> str:
     if value is None:
         return "?"
-    units = (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10))
-    for unit, scale in units:
+    for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if value >= scale and value % scale == 0:
             return f"{value // scale} {unit}"
-    for unit, scale in units:
-        if value >= scale * 16:
+        if value >= 16 * scale:
             return f"≈{value / scale:.1f} {unit}"
     return f"0x{value:x}"
 
