@@ -96,7 +96,7 @@ def test_graph_shows_every_pd_and_channel_labels(serial: Page) -> None:
     for name in ("uart", "serial_server_1", "serial_server_2", "virt_tx", "virt_rx"):
         assert name in texts
         assert serial.page.locator("#graph .node text", has_text=name).first.is_visible()
-    assert "ppc 9 → 1" in texts and "irq 33 (id 1)" in texts
+    assert "ppc 9 → 1 · 3 shared" in texts and "irq 33 (id 1)" in texts
     assert serial.page.locator("#graph .group text", has_text="drivers").is_visible()
     assert serial.page.evaluate("window.__violations") == [] and serial.errors == []
     serial.shot("graph-sddf-serial")

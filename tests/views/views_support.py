@@ -111,28 +111,3 @@ HOSTILE = system(
 ).replace('name="<script>window.__pwned=2</script>"', 'name="&lt;script&gt;window.__pwned=2&lt;/script&gt;"')
 
 
-def many_pds(count: int) -> str:
-    """An sDDF-style system: a tenth drivers, each with a virtualiser, the rest clients of them."""
-    drivers = max(1, count // 10)
-    parts = []
-    for d in range(drivers):
-        parts += [mr(f"dev{d}", phys=hex(0x9000000 + d * 0x1000)), mr(f"drvq{d}", "0x200000")]
-        parts.append(pd(f"driver{d}", 250, mapping(f"dev{d}", "0x5000000", cached="false"),
-                        mapping(f"drvq{d}", "0x4000000"), f'<irq irq="{40 + d}" id="0" />'))
-        parts.append(pd(f"virt{d}", 200, mapping(f"drvq{d}", "0x4000000")))
-        parts.append(channel(f"driver{d}", 1, f"virt{d}", 1))
-    clients = count - 2 * drivers
-    for c in range(clients):
-        d = c % drivers
-        parts += [mr(f"cq{c}", "0x200000")]
-        parts.append(pd(f"client{c}", 100, mapping(f"cq{c}", "0x4000000")))
-        parts.append(channel(f"client{c}", 1, f"virt{d}", 2 + c // drivers, pp=f"client{c}"))
-        parts.append(f'  <!-- client {c} shares cq{c} with virt{d} -->')
-    text = system(*parts)
-    # Each virtualiser maps its clients' queues (ids past 1, addresses above its driver queue).
-    for c in range(clients):
-        d = c % drivers
-        text = text.replace(f'<protection_domain name="virt{d}" priority="200">\n',
-                            f'<protection_domain name="virt{d}" priority="200">\n    '
-                            f'{mapping(f"cq{c}", hex(0x10000000 + c * 0x200000))}\n', 1)
-    return text

@@ -2,7 +2,8 @@
 
 Memory shared by two domains is one edge between them (all such regions of the pair on one
 label); a region three or more domains map becomes a node of its own with an edge to each.
-IRQs and device regions are small nodes pointing into their domain.
+IRQs and device regions are small nodes pointing into their domain. A pair joined by a channel
+and by shared memory gets one edge, the channel's, marked as sharing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class GEdge:
     kind: str  # notify | ppc | event | rpc | dataport | shared | shared-w | irq | device
     directed: bool = True
     detail: str = ""  # the full text when the label is shortened
+    shared: str = ""  # "shared" / "shared-w": the two ends also share (writable) memory
 
 
 @dataclass
@@ -96,9 +98,16 @@ def _shared(view: SystemView, g: Graph, ids: dict[str, str]) -> None:
         g.nodes.append(GNode(rid, region, "region", "shared by " + str(len(keys))))
         for k, perms in found:
             g.edges.append(GEdge(f"{rid}e{k}", ids[k], rid, perms, "shared-w" if writable else "shared", False))
+    links = {frozenset((e.source, e.target)): e for e in g.edges if e.kind not in ("irq", "device")}
     for n, (pair, regions) in enumerate(pairs.items()):
+        kind = "shared-w" if pair in writable_pairs else "shared"
+        link = links.get(frozenset((ids[pair[0]], ids[pair[1]])))
+        if link is not None:  # one edge per pair: the channel, marked as sharing memory too
+            link.shared = kind
+            link.label += f" · {len(regions)} shared" if len(regions) > 1 else f" · {regions[0]}"
+            link.detail = f"{link.label}: " + ", ".join(regions)
+            continue
         label = regions[0] if len(regions) <= 2 and len(", ".join(regions)) < 48 else f"{len(regions)} shared regions"
         if len(regions) == 2 and label == regions[0]:
             label = ", ".join(regions)
-        kind = "shared-w" if pair in writable_pairs else "shared"
         g.edges.append(GEdge(f"s{n}", ids[pair[0]], ids[pair[1]], label, kind, False, ", ".join(regions)))

@@ -53,13 +53,18 @@ def classify(domains: tuple[Domain, ...], links: tuple[Link, ...]) -> tuple[Isol
     priority = {d.key: d.priority for d in domains}
     drivers = {d.key for d in domains if is_driver_like(d)}
     neighbours = _neighbours(domains, links, users)
+    by_domain: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        by_domain[link.source].append(link)
+        if link.target != link.source:
+            by_domain[link.target].append(link)
     out = []
     for dom in domains:
         sharing = _sharing(dom, users)
         notified_by: list[str] = []
         called_by: list[tuple[str, int | None]] = []
-        for link in links:
-            if link.kind in ("notify", "ppc") and dom.key in (link.source, link.target):
+        for link in by_domain.get(dom.key, ()):
+            if link.kind in ("notify", "ppc"):
                 other = link.target if link.source == dom.key else link.source
                 notified_by.append(names.get(other, other))
             if link.kind == "event" and link.target == dom.key:

@@ -51,7 +51,11 @@ def to_dot(view: SystemView, graph: Graph | None = None) -> str:
         if role is not None:
             out.append("  }")
     for edge in g.edges:
-        attrs = [f"label={quote(edge.label)}", _EDGE.get(edge.kind, "")]
+        style = _EDGE.get(edge.kind, "")
+        if edge.shared:  # a second, parallel line in the sharing colour
+            shared = "#cc3333" if edge.shared == "shared-w" else "#999999"
+            style = style.replace('color="', f'color="{shared}:', 1)
+        attrs = [f"label={quote(edge.label)}", style]
         if not edge.directed:
             attrs.append("dir=none")
         if edge.detail:

@@ -74,7 +74,7 @@ def _graph_section() -> str:
             '<div class="legend"><span class="key driver">driver</span><span class="key virtualiser">virtualiser</span>'
             '<span class="key client">client</span>'
             '<span>solid: notification / event</span><span>bold: protected procedure call / RPC</span>'
-            '<span>dashed red: shared writable</span><span>dashed grey: shared read-only</span></div>\n'
+            '<span>red (dashed or halo): shared writable</span><span>grey: shared read-only</span></div>\n'
             '<div id="canvas"><svg id="graph" role="img" aria-label="system graph"></svg>'
             '<aside id="details" hidden></aside></div>\n</section>\n')
 
@@ -93,7 +93,7 @@ def _span_rows(spans: tuple[Span, ...]) -> str:
 
 
 def _memory_section(view: SystemView) -> str:
-    parts = ['<section class="view" id="view-memory"><h2>Memory maps</h2>\n']
+    parts = ['<section class="view" id="view-memory" hidden><h2>Memory maps</h2>\n']
     for space in view.spaces:
         parts.append(f'<div class="space"><h3>{escape(space.name)}</h3>')
         if space.note:
@@ -111,7 +111,7 @@ def _badge(design: str | None) -> str:
 
 
 def _isolation_section(view: SystemView) -> str:
-    parts = ['<section class="view" id="view-isolation"><h2>Isolation report</h2>\n']
+    parts = ['<section class="view" id="view-isolation" hidden><h2>Isolation report</h2>\n']
     rows = summary_rows(view.isolation)
     if rows:
         parts.append("<table id=\"summary\"><thead><tr><th>driver</th><th>design</th><th>deciding fact</th>"

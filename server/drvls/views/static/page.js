@@ -60,13 +60,24 @@
       return { width: Math.min(Math.max(chars * 6.6 + 16, 60), 320), height: 14 * lines + 12 };
     }
 
+    var LARGE = 150;  // nodes: above this, a flat layout (groups by partition) without edge labels
+    var large = data.nodes.length > LARGE;
+    var PARTITION = { client: 0, region: 1, virtualiser: 2, device: 3, driver: 4 };
+
     function elkGraph(grouped) {
       var kids = {};
-      data.nodes.forEach(function (n) { (kids[n.parent || ""] = kids[n.parent || ""] || []).push(n); });
+      data.nodes.forEach(function (n) {
+        var parent = large ? "" : (n.parent || "");
+        (kids[parent] = kids[parent] || []).push(n);
+      });
       function make(n) {
         var s = size(n);
         var node = { id: n.id, width: s.width, height: s.height, labels: [] };
-        var inner = kids[n.id];
+        if (large && grouped) {
+          var part = PARTITION[n.kind === "region" ? "region" : n.role];
+          node.layoutOptions = { "elk.partitioning.partition": String(part === undefined ? 1 : part) };
+        }
+        var inner = large ? null : kids[n.id];
         if (inner) {
           node.children = [{ id: n.id + "__self", width: s.width, height: s.height }].concat(inner.map(make));
           node.layoutOptions = { "elk.padding": "[top=22,left=8,bottom=8,right=8]" };
@@ -74,7 +85,7 @@
         return node;
       }
       var top = (kids[""] || []).map(make);
-      if (grouped) {
+      if (grouped && !large) {
         var groups = {};
         var order = ["driver", "virtualiser", "client", "device"];
         var rest = [];
@@ -91,16 +102,23 @@
         });
       }
       var selfOf = {};
-      data.nodes.forEach(function (n) { selfOf[n.id] = kids[n.id] ? n.id + "__self" : n.id; });
+      data.nodes.forEach(function (n) { selfOf[n.id] = !large && kids[n.id] ? n.id + "__self" : n.id; });
+      var options = { "elk.algorithm": "layered", "elk.direction": "RIGHT", "elk.spacing.nodeNode": "18",
+                      "elk.layered.spacing.nodeNodeBetweenLayers": "46",
+                      "elk.hierarchyHandling": large ? "INHERIT" : "INCLUDE_CHILDREN" };
+      if (large) {
+        options["elk.layered.thoroughness"] = "1";
+        options["elk.edgeRouting"] = "POLYLINE";
+        options["elk.layered.nodePlacement.strategy"] = "SIMPLE";
+        options["elk.partitioning.activate"] = String(grouped);
+      }
       return {
         id: "root",
-        layoutOptions: { "elk.algorithm": "layered", "elk.direction": "RIGHT",
-                         "elk.hierarchyHandling": "INCLUDE_CHILDREN", "elk.spacing.nodeNode": "18",
-                         "elk.layered.spacing.nodeNodeBetweenLayers": "46", "elk.edgeLabels.inline": "false" },
+        layoutOptions: options,
         children: top,
         edges: data.edges.map(function (e) {
-          return { id: e.id, sources: [selfOf[e.source]], targets: [selfOf[e.target]],
-                   labels: e.label ? [{ text: e.label, width: Math.min(e.label.length * 5.4 + 4, 260), height: 11 }] : [] };
+          var labels = e.label && !large ? [{ text: e.label, width: Math.min(e.label.length * 5.4 + 4, 260), height: 11 }] : [];
+          return { id: e.id, sources: [selfOf[e.source]], targets: [selfOf[e.target]], labels: labels };
         })
       };
     }
@@ -144,7 +162,9 @@
         }
         (node.children || []).forEach(function (c) { walk(c, x, y, parentG); });
       }
+      var groupLayer = el("g", { "class": "groups" }, viewport);
       (laid.children || []).forEach(function (c) { walk(c, 0, 0, viewport); });
+      if (large && grouping.checked) { groupBoxes(laid, groupLayer); }
       viewport.appendChild(edgeLayer);
       var edgeInfo = {};
       data.edges.forEach(function (e) { edgeInfo[e.id] = e; });
@@ -157,12 +177,30 @@
         (e.sections || []).forEach(function (s) {
           var pts = [s.startPoint].concat(s.bendPoints || [], [s.endPoint]);
           var d = pts.map(function (p, i) { return (i ? "L" : "M") + (p.x + off.x) + " " + (p.y + off.y); }).join(" ");
+          if (info.shared) { el("path", { d: d, "class": "halo " + info.shared }, g); }
           el("path", { d: d, "marker-end": info.directed ? "url(#arrow)" : "" }, g);
         });
         (e.labels || []).forEach(function (l) { text(g, off.x + l.x, off.y + l.y + 9, l.text); });
-        if (info.detail) { el("title", {}, g).textContent = info.detail; }
+        el("title", {}, g).textContent = info.detail || info.label;
       });
       return laid;
+    }
+
+    function groupBoxes(laid, layer) {
+      var boxes = {};
+      (laid.children || []).forEach(function (c) {
+        var role = byId[c.id] && byId[c.id].role;
+        if (!role) { return; }
+        var b = boxes[role] = boxes[role] || { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+        b.x0 = Math.min(b.x0, c.x); b.y0 = Math.min(b.y0, c.y);
+        b.x1 = Math.max(b.x1, c.x + c.width); b.y1 = Math.max(b.y1, c.y + c.height);
+      });
+      Object.keys(boxes).forEach(function (role) {
+        var b = boxes[role];
+        var g = el("g", { "class": "group" }, layer);
+        el("rect", { x: b.x0 - 10, y: b.y0 - 28, width: b.x1 - b.x0 + 20, height: b.y1 - b.y0 + 38, rx: 6 }, g);
+        text(g, b.x0, b.y0 - 11, role + "s");
+      });
     }
 
     function fit(laid) {
@@ -235,9 +273,11 @@
     var marker = el("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7,
                                 markerHeight: 7, orient: "auto-start-reverse" }, defs);
     el("path", { d: "M0 0 L10 5 L0 10 z", fill: "#555" }, marker);
-    var shown = data.nodes.length + " nodes, " + data.edges.length + " edges";
+    var shown = data.nodes.length + " nodes, " + data.edges.length + " edges" +
+        (large ? " (large: edge labels on hover)" : "");
     var last = null;
     function layout() {
+      var started = performance.now();
       document.body.dataset.layout = "running";
       status.textContent = "laying out " + shown + "…";
       var elk = new ELK();
@@ -246,6 +286,7 @@
         fit(laid);
         status.textContent = shown;
         find();
+        document.body.dataset.layoutMs = String(Math.round(performance.now() - started));
         document.body.dataset.layout = "done";
       }).catch(function (err) {
         status.textContent = "layout failed: " + err;
