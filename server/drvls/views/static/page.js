@@ -62,22 +62,25 @@
 
     var LARGE = 150;  // nodes: above this, a flat layout (groups by partition) without edge labels
     var large = data.nodes.length > LARGE;
+    // Role groups are layer partitions of one flat layout (fast); only systems with child PDs or
+    // VMs (below LARGE) use nested compound nodes, which cost ELK several times more.
+    var flat = large || !data.nodes.some(function (n) { return n.parent; });
     var PARTITION = { client: 0, region: 1, virtualiser: 2, device: 3, driver: 4 };
 
     function elkGraph(grouped) {
       var kids = {};
       data.nodes.forEach(function (n) {
-        var parent = large ? "" : (n.parent || "");
+        var parent = flat ? "" : (n.parent || "");
         (kids[parent] = kids[parent] || []).push(n);
       });
       function make(n) {
         var s = size(n);
         var node = { id: n.id, width: s.width, height: s.height, labels: [] };
-        if (large && grouped) {
+        if (flat && grouped) {
           var part = PARTITION[n.kind === "region" ? "region" : n.role];
           node.layoutOptions = { "elk.partitioning.partition": String(part === undefined ? 1 : part) };
         }
-        var inner = large ? null : kids[n.id];
+        var inner = flat ? null : kids[n.id];
         if (inner) {
           node.children = [{ id: n.id + "__self", width: s.width, height: s.height }].concat(inner.map(make));
           node.layoutOptions = { "elk.padding": "[top=22,left=8,bottom=8,right=8]" };
@@ -85,7 +88,7 @@
         return node;
       }
       var top = (kids[""] || []).map(make);
-      if (grouped && !large) {
+      if (grouped && !flat) {
         var groups = {};
         var order = ["driver", "virtualiser", "client", "device"];
         var rest = [];
@@ -102,15 +105,15 @@
         });
       }
       var selfOf = {};
-      data.nodes.forEach(function (n) { selfOf[n.id] = !large && kids[n.id] ? n.id + "__self" : n.id; });
+      data.nodes.forEach(function (n) { selfOf[n.id] = !flat && kids[n.id] ? n.id + "__self" : n.id; });
       var options = { "elk.algorithm": "layered", "elk.direction": "RIGHT", "elk.spacing.nodeNode": "18",
                       "elk.layered.spacing.nodeNodeBetweenLayers": "46",
-                      "elk.hierarchyHandling": large ? "INHERIT" : "INCLUDE_CHILDREN" };
+                      "elk.hierarchyHandling": flat ? "INHERIT" : "INCLUDE_CHILDREN",
+                      "elk.partitioning.activate": String(flat && grouped) };
       if (large) {
         options["elk.layered.thoroughness"] = "1";
         options["elk.edgeRouting"] = "POLYLINE";
         options["elk.layered.nodePlacement.strategy"] = "SIMPLE";
-        options["elk.partitioning.activate"] = String(grouped);
       }
       return {
         id: "root",
@@ -164,7 +167,7 @@
       }
       var groupLayer = el("g", { "class": "groups" }, viewport);
       (laid.children || []).forEach(function (c) { walk(c, 0, 0, viewport); });
-      if (large && grouping.checked) { groupBoxes(laid, groupLayer); }
+      if (flat && grouping.checked) { groupBoxes(laid, groupLayer); }
       viewport.appendChild(edgeLayer);
       var edgeInfo = {};
       data.edges.forEach(function (e) { edgeInfo[e.id] = e; });
