@@ -42,7 +42,7 @@ def browser() -> Iterator[Any]:
 class Page:
     """One preview page open in the browser, with its console and CSP reports recorded."""
 
-    def __init__(self, browser: Any, html_file: Path) -> None:
+    def __init__(self, browser: Any, html_file: Path, graph: bool = True) -> None:
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
         self.errors: list[str] = []
         self.dialogs: list[str] = []
@@ -53,7 +53,8 @@ class Page:
                                   " e => window.__violations.push(e.violatedDirective));"
                                   "window.addEventListener('message', e => window.__messages.push(e.data));")
         self.page.goto(html_file.as_uri())
-        self.wait_for_layout()
+        if graph:
+            self.wait_for_layout()
 
     def wait_for_layout(self, timeout: float = 60.0) -> None:
         """Poll from outside: Playwright's in-page polling would need `eval`, which the page's CSP forbids."""
@@ -181,4 +182,27 @@ def test_camkes_assembly_page(browser: Any, tmp_path: Path) -> None:
     page.shot("graph-camkes")
     page.show("view-isolation")
     assert "minimal isolation" in (page.page.text_content("#summary") or "")
+    page.page.close()
+
+
+def test_drv_page_in_the_same_style(browser: Any, tmp_path: Path) -> None:
+    from drvls.drv.compile import compile_sources
+    from drvls.drv.preview import PreviewError, build_preview
+    from drvls.views.drv_page import render as drv_page
+
+    (tmp_path / ".cursorrules").write_text("# Persona: Reviewer\nA careful reviewer.\n\n# Style\n"
+                                           "- Use <img src=x onerror=window.__pwned=1> snake_case\n", encoding="utf-8")
+    compile_sources([tmp_path / ".cursorrules"], tmp_path / "rules.drv", cwd=tmp_path)
+    try:
+        preview = build_preview((tmp_path / "rules.drv").read_bytes(), "rules.drv")
+    except PreviewError as exc:
+        skip_or_fail(f"the .drv preview is unavailable: {exc}")
+    html_file = tmp_path / "rules.html"
+    html_file.write_text(drv_page(preview), encoding="utf-8")
+    page = Page(browser, html_file, graph=False)
+    meta = page.page.text_content("#meta") or ""
+    assert "format version" in meta and "unsigned" in meta
+    assert "<img src=x onerror" in (page.page.text_content("#view-rules") or "")
+    assert page.page.evaluate("typeof window.__pwned") == "undefined" and page.page.locator("img").count() == 0
+    page.shot("drv-page")
     page.page.close()
