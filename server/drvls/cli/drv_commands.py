@@ -72,11 +72,16 @@ def run_decompile(args: argparse.Namespace) -> int:
         return error(str(exc))
     except DecoderMissing as exc:
         raise UsageError(str(exc)) from None
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        atomic_write_bytes(args.output, text.encode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    write_output(args.output, text)
     return 0
+
+
+def write_output(output: Path | None, text: str) -> None:
+    """To stdout, or atomically to the named file (never over an input: see `check_not_input`)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        atomic_write_bytes(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -8,12 +8,11 @@ Exit status: 0 written, 1 the file cannot be previewed or a needed tool is missi
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from drvls.cli.drv_commands import check_not_input, error, write_output
 from drvls.cli.errors import UsageError
-from drvls.core.atomic import atomic_write_bytes
 
 FORMATS = ("html", "svg", "md", "json", "jsonld")
 DRV_FORMATS = ("md", "json", "html")
@@ -28,27 +27,14 @@ def register(sub: Any) -> None:
     v.set_defaults(handler=run_preview)
 
 
-def error(message: str) -> int:
-    print(f"drvls: error: {message}", file=sys.stderr)
-    return 1
-
-
 def run_preview(args: argparse.Namespace) -> int:
     if args.output is not None:
-        from drvls.cli.drv_commands import check_not_input
-
         check_not_input(args.output, args.file)
     # Anything but a system description is read as a `.drv` (whatever its name), as before.
     text_or_code = _system(args) if args.file.suffix in (".system", ".camkes") else _drv(args)
     if isinstance(text_or_code, int):
         return text_or_code
-    if args.output is None:
-        sys.stdout.write(text_or_code)
-        return 0
-    try:
-        atomic_write_bytes(args.output, text_or_code.encode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    write_output(args.output, text_or_code)
     return 0
 
 
