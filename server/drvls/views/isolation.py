@@ -52,7 +52,8 @@ def classify(domains: tuple[Domain, ...], links: tuple[Link, ...]) -> tuple[Isol
     names = {d.key: d.name for d in domains}
     priority = {d.key: d.priority for d in domains}
     drivers = {d.key for d in domains if is_driver_like(d)}
-    neighbours = _neighbours(domains, links, users)
+    neighbours = _neighbours(domains, users)
+    named = {d.key for d in domains if _VIRTUALISER.search(d.name)}
     by_domain: dict[str, list[Link]] = defaultdict(list)
     for link in links:
         by_domain[link.source].append(link)
@@ -72,7 +73,7 @@ def classify(domains: tuple[Domain, ...], links: tuple[Link, ...]) -> tuple[Isol
             if link.kind in ("ppc", "rpc") and link.target == dom.key:
                 called_by.append((names.get(link.source, link.source), priority.get(link.source)))
         driver_like = dom.key in drivers
-        role = "driver" if driver_like else _role(dom, neighbours, drivers)
+        role = "driver" if driver_like else _role(dom, neighbours, drivers, named)
         design, facts, stricter = judge(dom, sharing) if driver_like else (None, (), ())
         out.append(Isolation(dom.name, dom.key, role, driver_like, design, facts, stricter, sharing,
                              tuple(dict.fromkeys(notified_by)), tuple(dict.fromkeys(called_by)),
@@ -123,14 +124,10 @@ def judge(dom: Domain, sharing: tuple[Sharing, ...]) -> tuple[str, tuple[str, ..
     return "A", tuple(facts), ()
 
 
-def _neighbours(domains: tuple[Domain, ...], links: tuple[Link, ...],
-                users: dict[str, list[tuple[str, str]]]) -> dict[str, set[str]]:
-    """Domain key → keys it has a channel, connection or shared region with."""
+def _neighbours(domains: tuple[Domain, ...], users: dict[str, list[tuple[str, str]]]) -> dict[str, set[str]]:
+    """Domain key → keys it shares a region with (channels alone make no virtualiser)."""
     by_name = {d.name: d.key for d in domains}
     out: dict[str, set[str]] = defaultdict(set)
-    for link in links:
-        out[link.source].add(link.target)
-        out[link.target].add(link.source)
     for found in users.values():
         keys = {by_name[n] for n, _ in found if n in by_name}
         for key in keys:
@@ -138,10 +135,11 @@ def _neighbours(domains: tuple[Domain, ...], links: tuple[Link, ...],
     return out
 
 
-def _role(dom: Domain, neighbours: dict[str, set[str]], drivers: set[str]) -> str:
-    """Virtualisers sit between a driver and several others (or say so in their name)."""
+def _role(dom: Domain, neighbours: dict[str, set[str]], drivers: set[str], named: set[str]) -> str:
+    """Virtualisers say so in their name, or share memory with a driver and with several others, none of
+    them a named virtualiser (whose peers are its clients)."""
     near = neighbours.get(dom.key, set())
-    if _VIRTUALISER.search(dom.name) or (near & drivers and len(near - drivers) >= 2):
+    if dom.key in named or (near & drivers and len(near - drivers) >= 2 and not near & named):
         return "virtualiser"
     return "client"
 

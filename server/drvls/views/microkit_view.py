@@ -83,7 +83,9 @@ def _add_pd(pd: ProtectionDomain, parent: str | None, domains: list[Domain], spa
     if vm is not None and vm.name is not None:
         vm_key = f"vm:{vm.name}"
         vm_acc = tuple(Access(m.mr, _perms(m), m.vaddr, _cached(m)) for m in vm.maps if m.mr is not None)
-        domains.append(Domain(vm_key, vm.name, "vm", key, None, False, None, None, vm_acc,
+        passthrough = tuple(dict.fromkeys(a.region for a in vm_acc
+                                          if a.region in regions and regions[a.region].phys_addr is not None))
+        domains.append(Domain(vm_key, vm.name, "vm", key, None, False, None, None, vm_acc, devices=passthrough,
                               details=(("vcpus", str(len(vm.vcpus))),), place=places.of(vm.el)))
         spaces.append(AddressSpace(vm_key, vm.name, memory.lay_out([_map_span(m, regions) for m in vm.maps]),
                                    "guest physical addresses"))
