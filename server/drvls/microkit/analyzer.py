@@ -315,6 +315,7 @@ class Run:
         """Collect per-element issues and the model in document order, then run the cross checks."""
         system_el = xmltree.convert_tag_only(root, self.data)
         sys_model = cross.System(el=system_el)
+        self.state.model = sys_model  # filled below; what previews draw
         Checker(self.target, self.issues).attributes(system_el, set(system_el.attrs))  # duplicates only
         buckets: dict[type, list[Any]] = {ProtectionDomain: sys_model.pds, MemoryRegion: sys_model.mrs,
                                           Channel: sys_model.channels, IoAddressSpace: sys_model.spaces}
@@ -338,7 +339,6 @@ class Run:
         for start, end in _merge_adjacent(layout.texts):
             self.text_in_system(start, end, first=start == content_start)
         issues.extend(cross.check_system(sys_model, self.target, self.locate, self.state.memo))
-        self.state.model = sys_model
 
     def text_in_system(self, start: int, end: int, first: bool) -> None:
         """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text
