@@ -48,16 +48,18 @@ class CamkesAnalyzer:
         own = load(source.text, path, settings, read, _reuse(ctx))
         is_app = any(isinstance(item, m.Assembly) for item in own.parsed.items)
         apps = [] if is_app or path is None else importing_apps(path, list(ctx.workspace.roots()), settings, read)
+        program: Program | None = None  # the resolved app, the model its views are drawn from
         if apps and path is not None:
             diagnostics, dependencies = self._in_apps(own, path, apps, settings, read)
             diagnostics.extend(self._notices(Program(path, cpp_missing=own.cpp_missing), path, ctx))
         else:
-            diagnostics, dependencies = self._alone(source.text, path, is_app, settings, read, ctx)
+            diagnostics, dependencies, program = self._alone(source.text, path, is_app, settings, read, ctx)
         dependencies |= own.parsed.included
         if path is not None:
             dependencies.discard(path)
         state = CamkesState(own.tree) if own.tree is not None else None
-        return Analysis(diagnostics=diagnostics, state=state, dependencies=frozenset(dependencies))
+        return Analysis(diagnostics=diagnostics, state=state, dependencies=frozenset(dependencies),
+                        model=program if is_app else None)
 
     def _in_apps(self, own: FrontResult, path: Path, apps: list[Path], settings: CamkesSettings,
                  read: ReadText) -> tuple[list[Diagnostic], set[Path]]:
@@ -74,7 +76,7 @@ class CamkesAnalyzer:
         return merge_apps(diagnostics), dependencies
 
     def _alone(self, text: str, path: Path | None, is_app: bool, settings: CamkesSettings, read: ReadText,
-               ctx: AnalysisContext) -> tuple[list[Diagnostic], set[Path]]:
+               ctx: AnalysisContext) -> tuple[list[Diagnostic], set[Path], Program]:
         """An app with everything it imports, or a library no app imports (unknown names only warn)."""
         program = build_program(text, path, settings, read)
         problems = check_program(program, settings.allow_forward_references, is_app)
@@ -85,7 +87,7 @@ class CamkesAnalyzer:
             diagnostics = [_library(d) for d in diagnostics]
             diagnostics += imported_errors(program, [p for p in problems if p.rule is not codes.UNKNOWN_REFERENCE])
         diagnostics.extend(self._notices(program, path, ctx))
-        return diagnostics, set(program.dependencies)
+        return diagnostics, set(program.dependencies), program
 
     def _to_diagnostics(self, problems: Iterable[Problem], path: Path | None, app: Path | None) -> list[Diagnostic]:
         out = []

@@ -1,4 +1,4 @@
-"""`drvls compile`, `drvls decompile` and `drvls preview`: the `.drv` rule-file commands.
+"""`drvls compile` and `drvls decompile`: the `.drv` rule-file commands (`drvls preview` is in preview_command).
 
 Exit status: 0 done, 1 an input file is invalid (nothing is written), 2 usage problems.
 """
@@ -26,11 +26,6 @@ def register(sub: Any) -> None:
     d.add_argument("file", type=Path, metavar="FILE")
     d.add_argument("-o", "--output", type=Path, metavar="OUT", help="write here instead of stdout")
     d.set_defaults(handler=run_decompile)
-
-    v = sub.add_parser("preview", help="show a .drv file's rules and metadata (version, counts, digest, signature)")
-    v.add_argument("file", type=Path, metavar="FILE")
-    v.add_argument("--format", choices=["md", "json"], default="md")
-    v.set_defaults(handler=run_preview)
 
 
 def error(message: str) -> int:
@@ -77,26 +72,16 @@ def run_decompile(args: argparse.Namespace) -> int:
         return error(str(exc))
     except DecoderMissing as exc:
         raise UsageError(str(exc)) from None
-    if args.output is None:
+    write_output(args.output, text)
+    return 0
+
+
+def write_output(output: Path | None, text: str) -> None:
+    """To stdout, or atomically to the named file (never over an input: see `check_not_input`)."""
+    if output is None:
         sys.stdout.write(text)
-        return 0
+        return
     try:
-        atomic_write_bytes(args.output, text.encode("utf-8"))
+        atomic_write_bytes(output, text.encode("utf-8"))
     except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    return 0
-
-
-def run_preview(args: argparse.Namespace) -> int:
-    from drvls.drv.preview import PreviewError, build_preview, render
-
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        return error(f"{args.file}: cannot read: {exc.strerror or exc}")
-    try:
-        preview = build_preview(data, args.file.name)
-    except PreviewError as exc:
-        return error(str(exc))
-    sys.stdout.write(render(preview, args.format))
-    return 0
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "drvls.cli.rules_command",
     "drvls.cli.drv_commands",
     "drvls.cli.emit_command",
+    "drvls.cli.preview_command",
     "drvls.cli.signing_commands",
     "drvls.cli.format_command",
 )

@@ -71,6 +71,7 @@ class State:
     memo: cross.Memo = field(default_factory=cross.Memo)
     # Held while an analysis uses this state; a concurrent analysis starts from scratch instead.
     lock: threading.Lock = field(default_factory=threading.Lock)
+    model: cross.System | None = None  # the system model of the last analysis (None: no <system>)
 
 
 class MicrokitAnalyzer:
@@ -105,7 +106,7 @@ class MicrokitAnalyzer:
             diagnostics.extend(to_diagnostic(i, index, source) for i in issues)
         finally:
             state.lock.release()
-        return Analysis(diagnostics, state=state, dependencies=frozenset(deps))
+        return Analysis(diagnostics, state=state, dependencies=frozenset(deps), model=state.model)
 
     def run(self, state: State, data: bytes, edits: list[Edit], source: SourceFile, deps: set[Path]) -> list[Issue]:
         """Parse (incrementally when the edits turn the state's text into this one) and check."""
@@ -203,6 +204,7 @@ class Run:
         self.item_deps: frozenset[Path] = frozenset()
         # The layout matches the previous text only; a run without a <system> leaves none behind.
         self.previous_layout, state.layout = state.layout, None
+        state.model = None
 
     def check(self, tree: Tree) -> None:
         root_node = tree.root_node
@@ -322,6 +324,7 @@ class Run:
         """Collect per-element issues and the model in document order, then run the cross checks."""
         system_el = xmltree.convert_tag_only(root, self.data)
         sys_model = cross.System(el=system_el)
+        self.state.model = sys_model  # filled below; what previews draw
         Checker(self.target, self.issues).attributes(system_el, set(system_el.attrs))  # duplicates only
         buckets: dict[type, list[Any]] = {ProtectionDomain: sys_model.pds, MemoryRegion: sys_model.mrs,
                                           Channel: sys_model.channels, IoAddressSpace: sys_model.spaces}

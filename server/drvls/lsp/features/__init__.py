@@ -28,6 +28,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.requests.selection_ranges",
     "drvls.lsp.requests.document_links",
     "drvls.lsp.features.drv_preview",
+    "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",
     "drvls.lsp.features.emit_drift",
     "drvls.lsp.features.quick_fixes",
