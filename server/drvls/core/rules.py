@@ -12,6 +12,10 @@ from drvls.core.diagnostics import Severity
 
 _REGISTRY: dict[str, RuleInfo] = {}
 
+# Where a code's documentation lives (`{code}`, `{code_lower}`); the `docs_url` setting overrides it.
+INFORMATION_URI = "https://github.com/drvls/drvls"
+DOCS_URL_TEMPLATE = INFORMATION_URI + "/blob/main/docs/rules.md#{code_lower}"
+
 
 @dataclass(frozen=True)
 class RuleInfo:
