@@ -1,7 +1,7 @@
 """`drvls serve`: the language server. Protocol plumbing only; analysis lives in the core.
 
 Per client, diagnostics travel one way only: pulled (`textDocument/diagnostic`) when the
-client declares pull support, otherwise published on open/change. Analysis runs on worker
+client declares pull support and can be asked to re-pull, otherwise published on open/change. Analysis runs on worker
 threads from snapshots; a result is sent only if the document still has the analysed version.
 """
 
@@ -66,8 +66,12 @@ class DrvlsProtocol(LanguageServerProtocol):
 
 
 def client_supports_pull(capabilities: types.ClientCapabilities) -> bool:
+    """Pull only for clients that can also be told to pull again (`workspace/diagnostic/refresh`):
+    without it (Neovim 0.10+) a change to an imported file would never reach the importing file's
+    diagnostics, so such clients get published diagnostics instead, which follow dependencies."""
     text_document = capabilities.text_document
-    return text_document is not None and text_document.diagnostic is not None
+    refresh = _capability(capabilities, "workspace", "diagnostics", "refresh_support")
+    return text_document is not None and text_document.diagnostic is not None and bool(refresh)
 
 
 def _capability(capabilities: types.ClientCapabilities, *names: str) -> Any:
@@ -409,7 +413,8 @@ class DrvlsServer(LanguageServer):
         if cached is not None and now - cached[0] < FILE_LIST_TTL:
             return cached[1]
         roots = list(self.view.roots())
-        files = [normalise_path(p) for p in iter_files(roots, self.settings.excludes)] if roots else []
+        found = (normalise_path(p) for root in roots for p in iter_files([root], self.settings.excludes_for(root)))
+        files = list(dict.fromkeys(found))  # nested workspace folders would list a file twice
         self._file_list = (now, files)
         return files
 
