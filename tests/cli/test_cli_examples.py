@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
-from drvls_process import run_drvls
+from drvls_process import json_diagnostics, run_drvls
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -19,7 +18,7 @@ def drvls(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 def test_examples_have_no_errors_or_warnings() -> None:
     result = drvls("check", "--format", "json", "--fail-on", "warning", "examples")
     assert result.returncode == 0, result.stdout + result.stderr
-    items = json.loads(result.stdout)
+    items = json_diagnostics(result.stdout)
     assert [i["code"] for i in items] == ["CK023"]
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from drvls_process import run_drvls
+from drvls_process import json_diagnostics, run_drvls
 from microkit_support import REPO, system
 
 EXAMPLES = REPO / "examples" / "microkit"
@@ -22,7 +21,7 @@ drvls = run_drvls
 def report(*args: str, cwd: Path | None = None) -> tuple[int, list[dict[str, Any]]]:
     done = drvls("check", "--format", "json", *args, cwd=cwd)
     assert done.stdout.strip(), done.stderr
-    return done.returncode, json.loads(done.stdout)
+    return done.returncode, json_diagnostics(done.stdout)
 
 
 def test_examples_are_clean() -> None:
