@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from drvls.cli.errors import UsageError
+from drvls.cli.errors import UsageError, require_existing
 from drvls.cli.output import FORMATS, write_report
 from drvls.cli.progress import Progress
 from drvls.cli.selection import keep_changed, take_shard
@@ -170,9 +170,7 @@ def run(args: argparse.Namespace) -> int:
         return run_stdin(args, cli)
     if args.stdin_filename is not None:
         raise UsageError("--stdin-filename needs `-` among the paths")
-    for path in args.paths:
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {path}")
+    require_existing(args.paths)
     base = load_settings(args.paths[0].resolve(), cli=cli, config_path=args.config_file)
     files, named = select_files(args, base)
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in args.paths]

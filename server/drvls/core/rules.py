@@ -24,16 +24,24 @@ class RuleInfo:
     severity: Severity
     summary: str
     family: str
+    # Severities the rule is reported with in other situations, and when (`(WARNING, "when …")`),
+    # so the catalogue shows the severity a user really sees.
+    contexts: tuple[tuple[Severity, str], ...] = ()
 
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def severity_text(self) -> str:
+        return "; ".join([self.severity.label, *(f"{s.label} {when}" for s, when in self.contexts)])
 
-def rule(code: str, name: str, severity: Severity, summary: str, family: str) -> RuleInfo:
+
+def rule(code: str, name: str, severity: Severity, summary: str, family: str,
+         contexts: tuple[tuple[Severity, str], ...] = ()) -> RuleInfo:
     """Register a rule; a code may be registered once only, so codes stay unique."""
     if code in _REGISTRY:
         raise ValueError(f"rule code registered twice: {code}")
-    info = RuleInfo(code, name, severity, summary, family)
+    info = RuleInfo(code, name, severity, summary, family, contexts)
     _REGISTRY[code] = info
     return info
 

@@ -203,6 +203,9 @@ def _string_list(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
+LOOKALIKE = str.maketrans("OIL", "011")
+
+
 def check_selectors(selectors: str | Sequence[str], where: str) -> None:
     """Every selector must be `ALL`, a rule code or a prefix of one (`MK`, `MK1`); else name the closest."""
     from drvls.core.rules import all_rules  # the registry loads every family's code table
@@ -216,9 +219,10 @@ def check_selectors(selectors: str | Sequence[str], where: str) -> None:
 
 
 def _closest_code(selector: str, codes: list[str]) -> str:
-    """A full code when one is near (`MK11O` → `MK110`), else a prefix (`MKK` → `MK`)."""
-    by_upper = {c.upper(): c for c in codes}
-    hits = difflib.get_close_matches(selector.upper(), list(by_upper), n=1, cutoff=0.7)
+    """A full code when one is near (`MK11O` → `MK110`), else a prefix (`MKK` → `MK`). Letters that
+    look like digits are compared as those digits, so a typed `O` finds the `0` it stands for."""
+    by_upper = {c.upper().translate(LOOKALIKE): c for c in codes}
+    hits = difflib.get_close_matches(selector.upper().translate(LOOKALIKE), list(by_upper), n=1, cutoff=0.7)
     if hits:
         return f" (did you mean `{by_upper[hits[0]]}`?)"
     prefixes = sorted({code[:n] for code in codes for n in range(2, len(code))})
