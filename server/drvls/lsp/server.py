@@ -117,8 +117,13 @@ class DrvlsServer(LanguageServer):
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
 
     def _config_error_from_worker(self, message: str) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._show_warning, message)
+        """Show a settings problem; called on worker threads and on the event loop (settings updates)."""
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._show_warning, message)
 
     def _show_warning(self, message: str) -> None:
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"drvls: {message}"))
