@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "drvls.cli.check_command",
     "drvls.cli.serve_command",
     "drvls.cli.rules_command",
+    "drvls.cli.settings_command",
     "drvls.cli.drv_commands",
     "drvls.cli.signing_commands",
 )
