@@ -36,7 +36,7 @@ def usage_error(*args: str, cwd: Path | None = None) -> str:
     ('exlude = ["build/"]\n', "unknown key `exlude` (did you mean `exclude`?)"),
     ("[microkit]\narc = \"riscv64\"\n", "unknown key `microkit.arc` (did you mean `microkit.arch`?)"),
     ("[camkes]\nimport_paths = []\n", "did you mean `camkes.import_path`?"),
-    ("[microkit]\ncores = \"four\"\n", "`microkit.cores` must be a int"),
+    ("[microkit]\ncores = \"four\"\n", "`microkit.cores` must be of type int"),
     ("[microkit]\narch = \"arm64\"\n", "is not one of aarch64, riscv64, x86_64"),
     ('select = ["MK11O"]\n', "unknown rule code or prefix `MK11O` (did you mean `MK110`?)"),
 ])
@@ -226,3 +226,17 @@ def test_rules_shows_the_severity_each_code_really_has() -> None:
     listing = run_drvls("rules").stdout
     line = next(x for x in listing.splitlines() if x.startswith("SIG005"))
     assert line.split()[1] == "warning" and "[error when signatures are required]" in line
+
+
+def test_target_dependent_findings_say_which_target_was_assumed_and_from_where(tmp_path: Path) -> None:
+    system = GOOD.replace('name="a"', 'name="a" cpu="3"')
+    path = write(tmp_path, "a.system", system)
+    plain = run_drvls("check", str(path)).stdout
+    assert "note: target aarch64, 1 core, hypervisor, SMC, from defaults: set `[microkit]` in drvls.toml" in plain
+    write(tmp_path, "drvls.toml", "[microkit]\ncores = 2\n")
+    configured = run_drvls("check", str(path)).stdout
+    assert "note: target aarch64, 2 cores, hypervisor, SMC, from drvls.toml" in configured
+    flagged = run_drvls("check", "--arch", "riscv64", str(path)).stdout
+    assert "target riscv64, 2 cores, hypervisor, from command line and drvls.toml" in flagged
+    unrelated = run_drvls("check", str(write(tmp_path, "b.system", BAD))).stdout
+    assert "note: target" not in unrelated  # only findings that depend on the target say so

@@ -194,7 +194,8 @@ def check_value(section: Section, option: Option, value: Any, where: str) -> Non
         "strings": _string_list, "paths": _string_list, "codes": _string_list, "patterns": _string_list,
     }[option.kind](value)
     if not ok:
-        raise SchemaError(f"{where}: `{name}` must be a {option.type_label}, not {type(value).__name__} {value!r}")
+        raise SchemaError(f"{where}: `{name}` must be of type {option.type_label}, "
+                          f"not {type(value).__name__} {value!r}")
     if option.kind == "codes":
         check_selectors(value, f"{where}: `{name}`")
 
