@@ -9,29 +9,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from camkes_app import APP, COMPONENT, INTERFACE
 from drvls_process import drvls_env
 from prerequisites import corpus_path, skip_or_fail
 
 SYSTEM_SOURCE = ("microkit", "Luke-Rule__seL4-Microkit-File-Server")
-INTERFACE = "procedure Iface {\n    void ping();\n};\n"
-COMPONENT = "component Foo {\n    control;\n    uses Iface o;\n}\n"
-APP = """import <std_connector.camkes>;
-import "iface.idl4";
-import "comp.camkes";
-
-component Bar {
-    provides Iface i;
-}
-
-assembly {
-    composition {
-        component Foo foo;
-        component Bar bar;
-        connection seL4RPCCall c(from foo.o, to bar.i);
-    }
-}
-"""
-
 
 @dataclass(frozen=True)
 class Project:

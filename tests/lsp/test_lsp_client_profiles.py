@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from lsp_support import REPO, Editor, analyzer_available
 from lsprotocol import types
-from test_lsp_workspace import APP, COMPONENT, INTERFACE, UNKNOWN_END, counters, errors, rechecked
+from test_lsp_workspace import component_edit_rechecks_app
 
 needs_camkes = pytest.mark.skipif(not analyzer_available(".camkes"),
                                   reason="the CAmkES analyzer (drvls.camkes.analyzer) is not in this build")
@@ -25,19 +25,7 @@ def test_a_client_with_refresh_support_pulls(pull_editor: Editor) -> None:
 
 @needs_camkes
 async def test_every_client_sees_a_change_to_an_imported_file(profile_editor: Editor) -> None:
-    editor = profile_editor
-    editor.write("iface.idl4", INTERFACE)
-    editor.write("comp.camkes", COMPONENT)
-    app = editor.open("app.camkes", APP, "camkes")
-    assert errors(await editor.diagnostics(app)) == []
-    comp = editor.open("comp.camkes", COMPONENT, "camkes")
-    await editor.diagnostics(comp)
-    before = counters(editor)
-    editor.change(comp, (2, 15), (2, 16), "p")  # `uses Iface o;` → `uses Iface p;` in the imported file
-    assert UNKNOWN_END in errors(await rechecked(editor, app, before))
-    before = counters(editor)
-    editor.change(comp, (2, 15), (2, 16), "o")
-    assert errors(await rechecked(editor, app, before)) == []
+    await component_edit_rechecks_app(profile_editor)
 
 
 @needs_drv

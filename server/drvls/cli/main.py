@@ -6,7 +6,6 @@ Exit status: 0 clean, 1 problems found (per command), 2 usage or internal error.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from typing import Any
 from drvls import __version__
 from drvls.cli.errors import UsageError
 from drvls.core.config import ConfigError
+from drvls.core.languages import import_optional
 
 COMMAND_MODULES = (
     "drvls.cli.check_command",
@@ -42,13 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_flags(parser, False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+        module = import_optional(name)
+        if module is not None:
+            module.register(sub)
     for command in sub.choices.values():  # `drvls check -v` as well as `drvls -v check`
         add_global_flags(command, argparse.SUPPRESS)
     return parser

@@ -9,7 +9,6 @@ config file or a flag into an error naming the closest valid key or code, as ruf
 from __future__ import annotations
 
 import difflib
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -92,16 +91,10 @@ FAMILY_SCHEMA_MODULES = (
 @cache
 def sections() -> tuple[Section, ...]:
     """The common keys and every family table of this build."""
-    found = [COMMON]
-    for name in FAMILY_SCHEMA_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        found.append(module.SECTION)
-    return tuple(found)
+    from drvls.core.languages import import_optional  # here: languages imports config, which imports this
+
+    modules = (import_optional(name) for name in FAMILY_SCHEMA_MODULES)
+    return (COMMON, *(m.SECTION for m in modules if m is not None))
 
 
 def family_sections() -> tuple[Section, ...]:
