@@ -51,3 +51,18 @@ def editor_env(home: Path) -> dict[str, str]:
     return {**drvls_env(), "HOME": str(home), "XDG_STATE_HOME": str(home), "XDG_DATA_HOME": str(home),
             "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache"),
             "DRVLS_PYTHON": sys.executable}
+
+
+def run_script(command: list[str], script: str, suffix: str, project: Project, tmp: Path,
+               timeout: float = 240, **extra: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run an editor on a script (`{script}` in `command` is its path) in the project; the lines the script
+    wrote to `$DRVLS_OUT`. The script finds the reference position in `$REF_LINE`/`$REF_COL`."""
+    path = tmp / f"script{suffix}"
+    path.write_text(script, encoding="utf-8")
+    out = tmp / "out.txt"
+    out.unlink(missing_ok=True)
+    env = {**editor_env(tmp), "DRVLS_OUT": str(out), "REF_LINE": str(project.map_reference[0]),
+           "REF_COL": str(project.map_reference[1]), **extra}
+    done = subprocess.run([part.replace("{script}", str(path)) for part in command], cwd=project.root, env=env,
+                          timeout=timeout, capture_output=True, text=True, check=False)
+    return done, out.read_text(encoding="utf-8").splitlines() if out.exists() else []

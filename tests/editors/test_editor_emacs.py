@@ -4,25 +4,32 @@ appear and clear with edits, and editing an imported CAmkES component re-checks 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-from editor_support import editor_binary, editor_env, make_project
+from editor_support import editor_binary, make_project, run_script
 
 pytestmark = pytest.mark.slow
 
 SETUP = (Path(__file__).resolve().parents[2] / "docs" / "editors" / "drvls-eglot.el")
 
-SCRIPT = r"""
-(setq debug-on-error nil)
+# The documented set-up, with the server from this test's Python (the snippet runs `drvls serve`).
+PRELUDE = r"""
 (load (getenv "DRVLS_ELISP") nil t)
 (setq-default eglot-workspace-configuration '((:drvls . (:debounce 0))))
 (setq eglot-send-changes-idle-time 0.1)
-;; The snippet runs `drvls serve`; here the server comes from this test's Python.
 (setq eglot-server-programs
       (cons `((camkes-mode microkit-system-mode) . (,(getenv "DRVLS_PYTHON") "-m" "drvls" "serve"))
             eglot-server-programs))
+"""
+
+
+def emacs_args(emacs: str) -> list[str]:
+    # -q, not -Q: Debian's site start-up must add the packaged eglot to the load path.
+    return [emacs, "--batch", "-q", "-l", "{script}"]
+
+
+SCRIPT = PRELUDE + r"""
 (defvar out-file (getenv "DRVLS_OUT"))
 (defun say (text) (append-to-file (concat text "\n") nil out-file))
 (defun codes ()
@@ -77,15 +84,7 @@ SCRIPT = r"""
 def test_emacs_eglot_shows_diagnostics_and_follows_a_dependency_change(tmp_path: Path) -> None:
     emacs = editor_binary("emacs", "apt-get install emacs-nox elpa-eglot")
     project = make_project(tmp_path)
-    script = tmp_path / "smoke.el"
-    script.write_text(SCRIPT, encoding="utf-8")
-    out = tmp_path / "out.txt"
-    env = {**editor_env(tmp_path), "DRVLS_OUT": str(out), "DRVLS_ELISP": str(SETUP),
-           "REF_LINE": str(project.map_reference[0]), "REF_COL": str(project.map_reference[1])}
-    # -q, not -Q: Debian's site start-up must add the packaged eglot to the load path.
-    done = subprocess.run([emacs, "--batch", "-q", "-l", str(script)], cwd=project.root, env=env, timeout=240,
-                          capture_output=True, text=True, check=False)
-    lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
+    done, lines = run_script(emacs_args(emacs), SCRIPT, ".el", project, tmp_path, DRVLS_ELISP=str(SETUP))
     assert done.returncode == 0, (lines, done.stderr[-3000:])
     line = project.map_reference[0]
     assert lines[0] == "mode microkit-system-mode", lines
@@ -94,3 +93,33 @@ def test_emacs_eglot_shows_diagnostics_and_follows_a_dependency_change(tmp_path:
     assert lines[3] == "mode camkes-mode", lines
     assert "CK005" not in lines[4], lines
     assert lines[5].startswith("app after dependency change ") and "CK005@12" in lines[5], lines
+
+
+DEFINITION = PRELUDE + r"""
+(find-file "file.system")
+(apply #'eglot (eglot--guess-contact))
+(let ((n 0)) (while (and (not (eglot-managed-p)) (< n 400)) (accept-process-output nil 0.05) (setq n (1+ n))))
+(goto-char (point-min))
+(forward-line (string-to-number (getenv "REF_LINE")))
+(forward-char (string-to-number (getenv "REF_COL")))
+(let* ((reply (jsonrpc-request (eglot-current-server) :textDocument/definition
+                               (eglot--TextDocumentPositionParams)))
+       (locations (if (and reply (or (plist-get reply :uri) (plist-get reply :targetUri))) (list reply)
+                    (append reply nil))))
+  (dolist (loc locations)
+    (let ((uri (or (plist-get loc :uri) (plist-get loc :targetUri)))
+          (range (or (plist-get loc :range) (plist-get loc :targetSelectionRange))))
+      (append-to-file (format "%s %d\n" (file-name-nondirectory (eglot--uri-to-path uri))
+                              (plist-get (plist-get range :start) :line))
+                      nil (getenv "DRVLS_OUT")))))
+(kill-emacs 0)
+"""
+
+
+def test_emacs_goes_to_the_memory_region_a_map_names(tmp_path: Path) -> None:
+    """Go to definition on `mr="file_table"` lands on `<memory_region name="file_table">` (key `mr:file_table`)."""
+    emacs = editor_binary("emacs", "apt-get install emacs-nox elpa-eglot")
+    project = make_project(tmp_path)
+    done, lines = run_script(emacs_args(emacs), DEFINITION, ".el", project, tmp_path, DRVLS_ELISP=str(SETUP))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert lines == [f"file.system {project.region_line}"]

@@ -3,13 +3,16 @@ file's diagnostics appear and clear with edits, and editing an imported CAmkES c
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-from editor_support import editor_binary, editor_env, make_project
+from editor_support import editor_binary, make_project, run_script
 
 pytestmark = pytest.mark.slow
+
+
+def nvim_args(nvim: str) -> list[str]:
+    return [nvim, "--headless", "--clean", "-u", "NONE", "-c", "luafile {script}"]
 
 SCRIPT = r"""
 local out = io.open(vim.env.DRVLS_OUT, "w")
@@ -69,16 +72,44 @@ vim.cmd("qa!")
 def test_neovim_shows_diagnostics_and_follows_a_dependency_change(tmp_path: Path) -> None:
     nvim = editor_binary("nvim", "apt-get install neovim")
     project = make_project(tmp_path)
-    (tmp_path / "smoke.lua").write_text(SCRIPT, encoding="utf-8")
-    out = tmp_path / "out.txt"
-    env = {**editor_env(tmp_path), "DRVLS_OUT": str(out), "REF_LINE": str(project.map_reference[0]),
-           "REF_COL": str(project.map_reference[1])}
-    done = subprocess.run([nvim, "--headless", "--clean", "-u", "NONE", "-c", f"luafile {tmp_path / 'smoke.lua'}"],
-                          cwd=project.root, env=env, timeout=180, capture_output=True, text=True, check=False)
-    lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
+    done, lines = run_script(nvim_args(nvim), SCRIPT, ".lua", project, tmp_path)
     assert done.returncode == 0, (lines, done.stderr[-2000:])
     line = project.map_reference[0]
     assert lines[0].startswith("broken ") and f"MK033@{line}" in lines[0].removeprefix("broken ").split(","), lines
     assert lines[1] == "restored ", lines  # the corpus file is clean again
     assert "CK005" not in lines[2], lines  # the app checks clean with its imports
     assert lines[3].startswith("app after dependency change ") and "CK005@12" in lines[3], lines
+
+
+DEFINITION = r"""
+local out = io.open(vim.env.DRVLS_OUT, "w")
+local id = vim.lsp.start_client({ name = "drvls", cmd = { vim.env.DRVLS_PYTHON, "-m", "drvls", "serve" },
+                                   root_dir = vim.fn.getcwd(), settings = { drvls = { debounce = 0 } } })
+vim.cmd("edit file.system")
+vim.lsp.buf_attach_client(0, id)
+vim.wait(20000, function() return vim.lsp.buf_is_attached(0, id) end, 50)
+local params = { textDocument = { uri = vim.uri_from_bufnr(0) },
+                 position = { line = tonumber(vim.env.REF_LINE), character = tonumber(vim.env.REF_COL) } }
+local replies = vim.lsp.buf_request_sync(0, "textDocument/definition", params, 20000) or {}
+for _, reply in pairs(replies) do
+  local result = reply.result or {}
+  if result.uri or result.targetUri then result = { result } end
+  for _, loc in ipairs(result) do
+    local uri = loc.uri or loc.targetUri
+    local range = loc.range or loc.targetSelectionRange
+    out:write(string.format("%s %d\n", vim.uri_to_fname(uri):match("[^/]+$"), range.start.line))
+  end
+end
+out:close()
+vim.lsp.stop_client(id)
+vim.cmd("qa!")
+"""
+
+
+def test_neovim_goes_to_the_memory_region_a_map_names(tmp_path: Path) -> None:
+    """Go to definition on `mr="file_table"` lands on `<memory_region name="file_table">` (key `mr:file_table`)."""
+    nvim = editor_binary("nvim", "apt-get install neovim")
+    project = make_project(tmp_path)
+    done, lines = run_script(nvim_args(nvim), DEFINITION, ".lua", project, tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert lines == [f"file.system {project.region_line}"]
