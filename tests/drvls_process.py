@@ -29,3 +29,13 @@ def run_drvls(*args: str, cwd: Path | None = None, timeout: float = 120,
     """`python -m drvls ARGS`, output captured as text (the installed entry point behaves the same)."""
     return subprocess.run([*DRVLS, *args], cwd=cwd, env=drvls_env(**(env or {})), capture_output=True,
                           text=True, timeout=timeout, check=False)
+
+
+def json_diagnostics(stdout: str) -> list[dict[str, object]]:
+    """The diagnostics of a `drvls check --format json` report (a versioned object, docs/json-report.md)."""
+    import json
+
+    doc = json.loads(stdout)
+    assert isinstance(doc, dict) and doc.get("version") == 1, stdout[:200]
+    items: list[dict[str, object]] = doc["diagnostics"]
+    return items

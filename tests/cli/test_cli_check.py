@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from drvls_process import run_drvls
+from drvls_process import json_diagnostics, run_drvls
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -64,7 +64,7 @@ def test_json_fields_are_one_based_code_point_columns(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.system", BAD_UTF8)
     result = drvls("check", "--format", "json", str(bad))
     assert result.returncode == 1
-    items = json.loads(result.stdout)
+    items = json_diagnostics(result.stdout)
     assert items, result.stderr
     for item in items:
         assert {"path", "line", "column", "end_line", "end_column", "severity", "code", "message"} <= item.keys()
@@ -103,7 +103,7 @@ def test_fail_on_and_select_ignore(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.system", BAD)
     assert drvls("check", "--fail-on", "never", str(bad)).returncode == 0
     result = drvls("check", "--format", "json", "--ignore", "MK", str(bad))
-    assert json.loads(result.stdout) == []
+    assert json_diagnostics(result.stdout) == []
     assert result.returncode == 0
 
 
@@ -114,7 +114,7 @@ def test_gitignore_and_exclude_are_honoured(tmp_path: Path) -> None:
     write(tmp_path, "ok.system", GOOD)
     result = drvls("check", "--format", "json", "--exclude", "skip/", "--ignore", "MK201", str(tmp_path))
     assert result.returncode == 0, result.stdout
-    assert json.loads(result.stdout) == []
+    assert json_diagnostics(result.stdout) == []
 
 
 def test_many_files_in_parallel_keep_order(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_many_files_in_parallel_keep_order(tmp_path: Path) -> None:
     for name in names:
         write(tmp_path, name, BAD)
     result = drvls("check", "--format", "json", "-j", "2", str(tmp_path))
-    paths = [Path(item["path"]).name for item in json.loads(result.stdout)]
+    paths = [Path(item["path"]).name for item in json_diagnostics(result.stdout)]
     assert sorted(set(paths)) == names
     assert paths == sorted(paths)
 
@@ -155,7 +155,7 @@ def test_bad_input_never_crashes(content: bytes, tmp_path: Path) -> None:
     result = drvls("check", "--format", "json", str(bad))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    items = json.loads(result.stdout)
+    items = json_diagnostics(result.stdout)
     assert items, "malformed input must get a diagnostic"
     for item in items:
         assert item["line"] >= 1 and item["column"] >= 1 and item["message"]
@@ -167,10 +167,10 @@ def test_file_over_the_size_cap_gets_one_diagnostic(tmp_path: Path) -> None:
     with big.open("wb") as handle:
         handle.truncate(40 * 1024 * 1024)
     result = drvls("check", "--format", "json", str(big))
-    items = json.loads(result.stdout)
+    items = json_diagnostics(result.stdout)
     assert [i["code"] for i in items] == ["DL001"]
     small = drvls("check", "--format", "json", "--max-file-size", "10", str(write(tmp_path, "s.system", GOOD)))
-    assert [i["code"] for i in json.loads(small.stdout)] == ["DL001"]
+    assert [i["code"] for i in json_diagnostics(small.stdout)] == ["DL001"]
 
 
 def test_output_file_is_written_atomically(tmp_path: Path) -> None:
@@ -178,15 +178,15 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     result = drvls("check", "--format", "json", "-o", str(out), str(tmp_path / "bad.system"))
     assert result.returncode == 1
-    assert json.loads(out.read_text())
+    assert json_diagnostics(out.read_text())
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_a_named_markdown_file_is_linted_as_a_rule_source(tmp_path: Path) -> None:
     notes = write(tmp_path, "notes.md", "# Coding standards\n\n- Keep functions small\n- Keep functions small\n")
-    assert drvls("check", str(tmp_path)).stdout.startswith("All clean: 0 files")
+    assert drvls("check", "--allow-empty", str(tmp_path)).stdout.startswith("All clean: 0 files")
     result = drvls("check", "--format", "json", "--fail-on", "warning", str(notes))
-    codes = [item["code"] for item in json.loads(result.stdout)]
+    codes = [item["code"] for item in json_diagnostics(result.stdout)]
     assert codes and all(code.startswith("RUL") for code in codes)
     assert result.returncode == 1
 
@@ -199,10 +199,10 @@ def test_pipes_links_and_folders_named_like_sources_never_hang_or_crash(tmp_path
     (tmp_path / "dangling.system").symlink_to(tmp_path / "missing.system")
     (tmp_path / "folder.system").mkdir()
     walked = drvls("check", "--format", "json", "--ignore", "MK201", str(tmp_path))  # no image is built
-    assert (walked.returncode, json.loads(walked.stdout)) == (0, []), walked.stderr
+    assert (walked.returncode, json_diagnostics(walked.stdout)) == (0, []), walked.stderr
     assert "Traceback" not in walked.stderr and "internal error" not in walked.stderr
     named = drvls("check", "--format", "json", str(tmp_path / "pipe.system"))
-    assert named.returncode == 1 and [i["code"] for i in json.loads(named.stdout)] == ["DL002"]
+    assert named.returncode == 1 and [i["code"] for i in json_diagnostics(named.stdout)] == ["DL002"]
     looping = drvls("check", str(tmp_path / "loop.system"))
     assert looping.returncode == 2 and looping.stderr.startswith("drvls: error:")
 
@@ -212,11 +212,11 @@ def test_require_signatures_ignores_the_repository_excludes(tmp_path: Path) -> N
     write(tmp_path, "hidden/unsigned.system", GOOD)
     keys = tmp_path / "keys"
     keys.mkdir()
-    plain = drvls("check", "--format", "json", str(tmp_path))
-    assert plain.returncode == 0 and json.loads(plain.stdout) == []
+    plain = drvls("check", "--format", "json", "--allow-empty", str(tmp_path))
+    assert plain.returncode == 0 and json_diagnostics(plain.stdout) == []
     strict = drvls("check", "--format", "json", "--require-signatures", "--trusted-keys", str(keys), str(tmp_path))
     assert strict.returncode == 1
-    assert any(item["path"].endswith("unsigned.system") for item in json.loads(strict.stdout))
+    assert any(item["path"].endswith("unsigned.system") for item in json_diagnostics(strict.stdout))
     assert "exclude" in strict.stderr
 
 
@@ -235,5 +235,5 @@ def test_a_run_reports_an_unusable_trusted_key_once(tmp_path: Path) -> None:
         write(tmp_path, f"src/{name}", GOOD)
     result = drvls("check", "--format", "json", "--require-signatures",
                    "--trusted-keys", str(tmp_path / "missing.pub"), str(tmp_path / "src"))
-    codes = [item["code"] for item in json.loads(result.stdout)]
+    codes = [item["code"] for item in json_diagnostics(result.stdout)]
     assert codes.count("SIG008") == 1, codes

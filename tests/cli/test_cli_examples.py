@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
-from drvls_process import run_drvls
+from drvls_process import json_diagnostics, run_drvls
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -19,10 +18,10 @@ def drvls(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 def test_examples_have_no_errors_or_warnings() -> None:
     # The examples ship no built program images: MK201 says so for each PD, and is all there is.
     unbuilt = drvls("check", "--format", "json", "--select", "MK2", "examples")
-    assert unbuilt.returncode == 0 and {i["code"] for i in json.loads(unbuilt.stdout)} == {"MK201"}
+    assert unbuilt.returncode == 0 and {i["code"] for i in json_diagnostics(unbuilt.stdout)} == {"MK201"}
     result = drvls("check", "--format", "json", "--fail-on", "warning", "--ignore", "MK201", "examples")
     assert result.returncode == 0, result.stdout + result.stderr
-    items = json.loads(result.stdout)
+    items = json_diagnostics(result.stdout)
     assert [i["code"] for i in items] == ["CK023"]
 
 

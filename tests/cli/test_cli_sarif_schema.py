@@ -80,3 +80,60 @@ def test_clean_run_is_valid(tmp_path: Path) -> None:
     doc = sarif("ok.system", cwd=tmp_path)
     assert [r["ruleId"] for r in doc["runs"][0]["results"]] == ["MK201"]  # its program image is not built
     assert_valid(doc)
+
+
+def test_sarif_is_ready_for_code_scanning(tmp_path: Path) -> None:
+    """Relative artifact paths under %SRCROOT%, a fingerprint per result that survives moved lines, and
+    rule metadata (descriptions, help, a help URI into docs/rules.md) for every code used."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.system").write_text(PROBLEMS, encoding="utf-8")
+    doc = sarif(".", cwd=tmp_path)
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    results = run["results"]
+    for result in results:
+        artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert artifact == {"uri": "sub/a.system", "uriBaseId": "%SRCROOT%"}
+        assert result["partialFingerprints"]["drvlsFinding/v1"]
+    assert len({r["partialFingerprints"]["drvlsFinding/v1"] for r in results}) == len(results)
+    rules = run["tool"]["driver"]["rules"]
+    assert {r["id"] for r in rules} == {r["ruleId"] for r in results}
+    for rule in rules:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert rule["helpUri"].endswith("docs/rules.md#" + rule["id"].lower())
+        assert f'<a id="{rule["id"].lower()}"></a>' in (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+
+    # Lines inserted above: every finding keeps its fingerprint.
+    (tmp_path / "sub" / "a.system").write_text(PROBLEMS.replace("<system>\n", "<system>\n\n\n<!-- x -->\n"),
+                                               encoding="utf-8")
+    moved = sarif(".", cwd=tmp_path)["runs"][0]["results"]
+    assert sorted(r["partialFingerprints"]["drvlsFinding/v1"] for r in moved) == sorted(
+        r["partialFingerprints"]["drvlsFinding/v1"] for r in results)
+    assert_valid(doc)
+
+
+def test_json_report_matches_its_published_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    (tmp_path / "a.system").write_text(PROBLEMS, encoding="utf-8")
+    done = run_drvls("check", "--format", "json", ".", cwd=tmp_path)
+    doc = json.loads(done.stdout)
+    loaded = json.loads((REPO / "docs" / "json-report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(loaded)
+    jsonschema.Draft7Validator(loaded).validate(doc)
+    assert doc["version"] == 1 and doc["files_checked"] == 1 and doc["diagnostics"]
+    assert any(d["related"] for d in doc["diagnostics"])
+    broken = {**doc, "version": 2}
+    assert not jsonschema.Draft7Validator(loaded).is_valid(broken)
+
+
+def test_gitlab_code_quality_report(tmp_path: Path) -> None:
+    (tmp_path / "a.system").write_text(PROBLEMS, encoding="utf-8")
+    done = run_drvls("check", "--format", "gitlab", ".", cwd=tmp_path)
+    assert done.returncode == 1
+    issues = json.loads(done.stdout)
+    assert issues and len({i["fingerprint"] for i in issues}) == len(issues)
+    for issue in issues:
+        assert issue["type"] == "issue" and issue["check_name"] and issue["description"]
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["location"]["path"] == "a.system" and issue["location"]["lines"]["begin"] >= 1

@@ -113,7 +113,7 @@ def test_usage_errors_exit_2_without_traceback(project: Path) -> None:
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr
     missing = drvls("compile", "nope.md", "-o", "x.drv", cwd=project)
-    assert missing.returncode == 1 and "nope.md: cannot read" in missing.stderr
+    assert missing.returncode == 2 and "no such file or folder: nope.md" in missing.stderr
 
 
 def test_preview_markdown_and_json(project: Path) -> None:

@@ -40,12 +40,21 @@ def _editor_fixture(name: str, modes: list[str]) -> Any:
 lsp_any = _editor_fixture("lsp_any", ["pull", "push"])
 lsp_pull = _editor_fixture("lsp_pull", ["pull"])
 lsp_push = _editor_fixture("lsp_push", ["push"])
+# Real clients' recorded capabilities: Neovim 0.10+ pulls but has no `workspace/diagnostic/refresh`.
+CLIENT_PROFILES = ["neovim@0.7", "neovim@0.10", "neovim@0.11", "emacs", "visual-studio-code"]
+lsp_profile = _editor_fixture("lsp_profile", CLIENT_PROFILES)
 
 
 @pytest.fixture
 def editor(lsp_any: RecordingClient) -> Editor:
     """An editor of each kind: every test using it runs with a pulling and a publishing client."""
     return lsp_any.editor
+
+
+@pytest.fixture
+def profile_editor(lsp_profile: RecordingClient) -> Editor:
+    """An editor with the capabilities a real client declares (pytest-lsp's recorded profiles)."""
+    return lsp_profile.editor
 
 
 @pytest.fixture

@@ -179,7 +179,8 @@ class Editor:
 async def start_editor(client: RecordingClient, mode: str, root: Path, settings: dict[str, Any],
                        encodings: list[str] | None = None, via_init_options: bool = False) -> Editor:
     """Initialise a session; settings go through `workspace/configuration`, or else `initializationOptions`."""
-    caps = pull_capabilities() if mode == "pull" else push_capabilities()
+    # "pull", "push", or a real client's recorded capabilities ("neovim@0.10", "emacs", ...).
+    caps = {"pull": pull_capabilities, "push": push_capabilities}.get(mode, lambda: client_capabilities(mode))()
     if encodings is not None:
         caps.general = types.GeneralClientCapabilities(position_encodings=encodings)
     if via_init_options:

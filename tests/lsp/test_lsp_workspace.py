@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from camkes_app import APP, COMPONENT, INTERFACE
 from lsp_support import Editor, analyzer_available, needs_microkit, summary
 from lsprotocol import types
 from prerequisites import needs
@@ -12,24 +13,6 @@ from prerequisites import needs
 BAD_PRIORITY = ('<?xml version="1.0"?>\n<system>\n  <protection_domain name="a" priority="300">\n'
                 '    <program_image path="a.elf" />\n  </protection_domain>\n</system>\n')
 
-COMPONENT = "component Foo {\n    control;\n    uses Iface o;\n}\n"
-INTERFACE = "procedure Iface {\n    void ping();\n};\n"
-APP = """import <std_connector.camkes>;
-import "iface.idl4";
-import "comp.camkes";
-
-component Bar {
-    provides Iface i;
-}
-
-assembly {
-    composition {
-        component Foo foo;
-        component Bar bar;
-        connection seL4RPCCall c(from foo.o, to bar.i);
-    }
-}
-"""
 UNKNOWN_END = ("CK005", 12, APP.splitlines()[12].index("foo.o"), 12, APP.splitlines()[12].index("foo.o") + 5)
 
 needs_camkes = needs(analyzer_available(".camkes"), "the CAmkES analyzer (drvls.camkes.analyzer) is not in this build")
@@ -119,6 +102,11 @@ def errors(diagnostics: list[types.Diagnostic]) -> list[tuple[str, int, int, int
 
 @needs_camkes
 async def test_editing_an_imported_component_rechecks_the_app(editor: Editor) -> None:
+    await component_edit_rechecks_app(editor)
+
+
+async def component_edit_rechecks_app(editor: Editor) -> None:
+    """Edit an imported component (not saved): the app importing it is re-checked, both ways."""
     editor.write("iface.idl4", INTERFACE)
     editor.write("comp.camkes", COMPONENT)
     editor.write("app.camkes", APP)

@@ -72,13 +72,22 @@ def test_settings_override_the_sdk(project: Path) -> None:
 
 
 def test_bad_settings_are_reported_not_fatal(project: Path) -> None:
-    target, problems = target_for(project, cli={"microkit": {"arch": "mips", "cores": "many",
-                                                             "sdk": str(SDK), "board": "nope"}})
+    target, problems = target_for(project, cli={"microkit": {"cores": 0, "sdk": str(SDK), "board": "nope"}})
     assert target.arch == "aarch64" and target.cores == 1
-    assert len(problems) == 3
-    diags = run_check(project, cli={"microkit": {"arch": "mips"}})
+    assert len(problems) == 2
+    diags = run_check(project, cli={"microkit": {"cores": 0}})
     warning = only(diags, "MK120")
-    assert "unknown architecture 'mips'" in warning.message
+    assert "must be at least 1" in warning.message
+
+
+def test_ill_typed_settings_are_refused_by_the_schema(project: Path) -> None:
+    """A value of the wrong type or outside its choices never reaches the target: it is a config error."""
+    from drvls.core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="is not one of aarch64, riscv64, x86_64"):
+        target_for(project, cli={"microkit": {"arch": "mips"}})
+    with pytest.raises(ConfigError, match=r"`microkit\.cores` must be of type int"):
+        target_for(project, cli={"microkit": {"cores": "many"}})
 
 
 def test_target_changes_the_verdict(tmp_path: Path) -> None:

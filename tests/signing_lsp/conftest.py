@@ -66,6 +66,7 @@ def capabilities() -> types.ClientCapabilities:
     assert caps.text_document is not None and caps.workspace is not None
     caps.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=True)
     caps.workspace.code_lens = types.CodeLensWorkspaceClientCapabilities(refresh_support=True)
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
     return caps
 
 

@@ -190,3 +190,21 @@ async def test_a_signed_file_with_a_byte_order_mark_is_not_edited(session: Sessi
         types.ExecuteCommandParams(command=SIGN, arguments=[uri])), WAIT)
     assert isinstance(result, dict) and result["key_id"] == session.keys.key_id
     assert sig_codes(await diagnostics(session, uri)) == []
+
+
+async def test_sign_command_without_a_key_gives_a_plain_message(session: Session) -> None:
+    """No `signing.key`: one readable sentence, in a message and in the error, never a traceback."""
+    from pygls.exceptions import JsonRpcException
+
+    (session.root / "board.system").write_text(SYSTEM)
+    uri = open_doc(session, "board.system", SYSTEM)
+    session.client.set_configuration({"debounce": 0, "signing": {"userTrustStore": False}}, section="drvls")
+    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await asyncio.sleep(0.5)
+    with pytest.raises(JsonRpcException) as failure:
+        await asyncio.wait_for(session.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=SIGN, arguments=[uri])), WAIT)
+    assert "no signing key configured" in failure.value.message
+    assert not failure.value.data and "Traceback" not in str(failure.value)
+    assert any("set `signing.key`" in m.message for m in session.client.messages)
+    assert not (session.root / "board.system.sig").exists()

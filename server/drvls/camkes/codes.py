@@ -16,7 +16,7 @@ IMPORT_NOT_FOUND = rule("CK004", "import-not-found", Severity.ERROR,
 UNKNOWN_REFERENCE = rule("CK005", "unknown-reference", Severity.ERROR,
                          "A name does not resolve to a declaration of the right kind seen before it "
                          "(a warning when the file is checked alone, without an app that imports it).",
-                         FAMILY)
+                         FAMILY, contexts=((Severity.WARNING, "in a file checked alone, outside an app"),))
 DUPLICATE_DEFINITION = rule("CK006", "duplicate-definition", Severity.ERROR,
                             "Two declarations of the same kind share a name in one scope.", FAMILY)
 DUPLICATE_ENTITY = rule("CK007", "duplicate-entity", Severity.ERROR,

@@ -6,17 +6,20 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from drvls.cli.errors import UsageError
+from drvls.cli.errors import UsageError, require_existing
 from drvls.cli.output import FORMATS, write_report
+from drvls.cli.progress import Progress
+from drvls.cli.selection import keep_changed, take_shard
+from drvls.cli.settings_flags import add_schema_flags, settings_from_args
 from drvls.core.config import Settings, load_settings
 from drvls.core.diagnostics import FileDiagnostics, Severity
-from drvls.core.discovery import iter_files
-from drvls.core.engine import check_path
-from drvls.core.languages import AnalysisContext, DiskWorkspace, analyzer_for
+from drvls.core.discovery import config_excludes, iter_files
+from drvls.core.engine import check_path, check_source
+from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile, analyzer_for
 
 log = logging.getLogger(__name__)
 PARALLEL_THRESHOLD = 8  # below this many files, worker start-up costs more than it saves
@@ -24,88 +27,48 @@ PARALLEL_THRESHOLD = 8  # below this many files, worker start-up costs more than
 
 def register(sub: Any) -> None:
     p = sub.add_parser("check", help="check files and folders; exit 1 when problems are found")
-    p.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    p.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH",
+                   help="files and folders (default: .); `-` reads standard input (with --stdin-filename)")
     p.add_argument("--format", choices=sorted(FORMATS), default=os.environ.get("DRVLS_OUTPUT_FORMAT", "text"))
     p.add_argument("-o", "--output", type=Path, help="write the report to a file instead of stdout")
     p.add_argument("--fail-on", choices=["error", "warning", "information", "hint", "never"], default="error",
                    help="lowest severity that makes the exit status 1 (default: error)")
-    p.add_argument("--select", action="append", metavar="CODES", help="only these codes or prefixes (comma list)")
-    p.add_argument("--ignore", action="append", metavar="CODES", help="skip these codes or prefixes (comma list)")
     p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
-                   help="gitignore-style pattern of paths to skip (repeatable)")
+                   help="gitignore-style pattern of paths to skip (repeatable; adds to the config's `exclude`)")
     p.add_argument("--config-file", dest="config_file", type=Path, metavar="FILE",
                    help="use this drvls.toml (or pyproject.toml) instead of searching upward from each file")
-    p.add_argument("--max-file-size", type=int, metavar="BYTES")
     p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: one per core)")
-    mk = p.add_argument_group("Microkit target")
-    mk.add_argument("--arch", choices=["aarch64", "riscv64", "x86_64"])
-    mk.add_argument("--hypervisor", action=argparse.BooleanOptionalAction, default=None)
-    mk.add_argument("--cores", type=int)
-    mk.add_argument("--iommu", action=argparse.BooleanOptionalAction, default=None)
-    mk.add_argument("--smc", action=argparse.BooleanOptionalAction, default=None)
-    mk.add_argument("--num-domains", type=int, help="KernelNumDomains")
-    mk.add_argument("--num-domain-schedules", type=int, help="KernelNumDomainSchedules")
-    mk.add_argument("--vspace-top", metavar="HEX", help="user virtual address space top")
-    mk.add_argument("--microkit-version", metavar="X.Y", choices=["2.0", "2.1", "2.2", "2.3"])
-    mk.add_argument("--search-path", action="append", type=str, metavar="DIR",
-                    help="where prefill_path files are looked up (repeatable; default: the file's folder)")
-    mk.add_argument("--sdk", metavar="DIR", help="Microkit SDK folder")
-    mk.add_argument("--board", help="SDK board name")
-    # `--config` as the `microkit` tool spells it: the board configuration inside the SDK.
-    mk.add_argument("--config", dest="board_config", metavar="NAME",
-                    help="SDK board configuration (debug, release, …), with --sdk and --board")
-    ck = p.add_argument_group("CAmkES")
-    ck.add_argument("--import-path", action="append", metavar="DIR")
-    ck.add_argument("--cpp-include", action="append", metavar="DIR")
-    ck.add_argument("-D", dest="defines", action="append", metavar="NAME[=VALUE]")
-    ck.add_argument("--allow-forward-references", action="store_true", default=None)
-    sg = p.add_argument_group("Signatures")
-    sg.add_argument("--require-signatures", action="store_true", default=None,
-                    help="report every file without a valid signature from a trusted key")
-    sg.add_argument("--trusted-keys", action="append", metavar="PATH", help="trusted public key file or folder")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="exit 0 when there is no file to check (not under --require-signatures)")
+    p.add_argument("--shard", type=parse_shard, metavar="I/N",
+                   help="check only the I-th of N stable parts of the file list (1 ≤ I ≤ N)")
+    p.add_argument("--changed-since", metavar="REV",
+                   help="check only files changed since this git revision (committed, staged, unstaged, untracked)")
+    p.add_argument("--stdin-filename", type=Path, metavar="PATH",
+                   help="with `-`: the path standard input stands for (its family and settings)")
+    add_schema_flags(p)
     p.set_defaults(handler=run)
 
 
-def _codes(values: list[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
-
-
-def _absolute(values: list[str] | None) -> list[str] | None:
-    return [str(Path(v).resolve()) for v in values] if values else None
+def parse_shard(text: str) -> tuple[int, int]:
+    index, _, total = text.partition("/")
+    try:
+        i, n = int(index), int(total)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected I/N such as 1/4, not {text!r}") from None
+    if n < 1 or not 1 <= i <= n:
+        raise argparse.ArgumentTypeError(f"expected 1 ≤ I ≤ N, not {text!r}")
+    return i, n
 
 
 def cli_settings(args: argparse.Namespace) -> dict[str, Any]:
     """Flags → the same keys a config file uses, so precedence is a plain merge."""
-    vspace = None
-    if args.vspace_top is not None:
-        try:
-            vspace = int(args.vspace_top, 16 if args.vspace_top.lower().startswith("0x") else 10)
-        except ValueError as exc:
-            raise UsageError(f"--vspace-top: not a number: {args.vspace_top}") from exc
-    return {
-        "select": _codes(args.select),
-        "ignore": _codes(args.ignore),
-        "max_file_size": args.max_file_size,
-        "microkit": {
-            "arch": args.arch, "hypervisor": args.hypervisor, "cores": args.cores, "iommu": args.iommu,
-            "smc": args.smc, "num_domains": args.num_domains, "num_domain_schedules": args.num_domain_schedules,
-            "user_vspace_top": vspace, "version": args.microkit_version,
-            "search_path": _absolute(args.search_path), "sdk": str(Path(args.sdk).resolve()) if args.sdk else None,
-            "board": args.board, "config": args.board_config,
-        },
-        "camkes": {
-            "import_path": _absolute(args.import_path), "cpp_include": _absolute(args.cpp_include),
-            "defines": args.defines, "allow_forward_references": args.allow_forward_references,
-        },
-        "signing": {"require_signatures": args.require_signatures,
-                    "trusted_keys": _absolute(args.trusted_keys)},
-    }
+    return settings_from_args(args)
 
 
 def _check_chunk(paths: list[str], cli: dict[str, Any], config_file: str | None,
-                 roots: list[str], named: frozenset[str]) -> list[FileDiagnostics]:
+                 roots: list[str], named: frozenset[str],
+                 on_file: Callable[[FileDiagnostics], None] | None = None) -> list[FileDiagnostics]:
     """Check files in this process, sharing one workspace, one run session (for notes meant once
     per run) and the settings of each folder (the config file search gives the same answer there)."""
     workspace = DiskWorkspace([Path(r) for r in roots])
@@ -118,15 +81,23 @@ def _check_chunk(paths: list[str], cli: dict[str, Any], config_file: str | None,
         if folder not in by_folder:
             by_folder[folder] = load_settings(file.resolve(), cli=cli,
                                               config_path=Path(config_file) if config_file else None)
+        log.info("%s: %s", path, by_folder[folder].describe())
         ctx = AnalysisContext(settings=by_folder[folder], workspace=workspace, session=session)
         diagnostics = check_path(file, ctx, named=path in named).diagnostics
         results.append(FileDiagnostics(path=path, diagnostics=tuple(diagnostics)))
+        if on_file is not None:
+            on_file(results[-1])
     log.info("process %d checked %d files", os.getpid(), len(paths))
     return results
 
 
+def _errors(results: list[FileDiagnostics]) -> int:
+    return sum(1 for r in results for d in r.diagnostics if d.severity >= Severity.ERROR)
+
+
 def check_files(files: Sequence[Path], cli: dict[str, Any], config_file: Path | None,
-                roots: Sequence[Path], jobs: int, named: Sequence[Path] = ()) -> list[FileDiagnostics]:
+                roots: Sequence[Path], jobs: int, named: Sequence[Path] = (),
+                progress: Progress | None = None) -> list[FileDiagnostics]:
     """Analyse files, in worker processes when there are enough of them; results in input order."""
     names = [str(f) for f in files]
     named_set = frozenset(str(n) for n in named)
@@ -134,26 +105,37 @@ def check_files(files: Sequence[Path], cli: dict[str, Any], config_file: Path | 
     root_names = [str(r) for r in roots]
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
-        return _check_chunk(names, cli, cfg, root_names, named_set)
-    from concurrent.futures import ProcessPoolExecutor  # here: a one-file run need not import multiprocessing
+        on_file = (lambda r: progress.advance(1, _errors([r]))) if progress is not None else None
+        return _check_chunk(names, cli, cfg, root_names, named_set, on_file)
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # a one-file run need not import these
 
     log.info("checking %d files in %d worker processes", len(names), workers)
     size = max(1, len(names) // (workers * 4))
     chunks = [names[i:i + size] for i in range(0, len(names), size)]
+    parts: dict[int, list[FileDiagnostics]] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = pool.map(_check_chunk, chunks, [cli] * len(chunks), [cfg] * len(chunks),
-                         [root_names] * len(chunks), [named_set] * len(chunks))
-        return [result for part in parts for result in part]
+        futures = {pool.submit(_check_chunk, chunk, cli, cfg, root_names, named_set): i
+                   for i, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            part = future.result()
+            parts[futures[future]] = part
+            if progress is not None:
+                progress.advance(len(part), _errors(part))
+    return [result for i in range(len(chunks)) for result in parts[i]]
 
 
-def run(args: argparse.Namespace) -> int:
-    cli = cli_settings(args)
-    for path in args.paths:
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {path}")
-    if args.config_file is not None and not args.config_file.is_file():
-        raise UsageError(f"no such config file: {args.config_file}")
-    base = load_settings(args.paths[0].resolve(), cli=cli, config_path=args.config_file)
+def check_target_flags(cli: dict[str, Any]) -> None:
+    """SDK flags that cannot work are errors, not a silent fall-back to the default target."""
+    microkit = cli.get("microkit", {})
+    sdk = microkit.get("sdk")
+    if sdk is not None and not Path(sdk).is_dir():
+        raise UsageError(f"--sdk: no such folder: {sdk}")
+    if sdk is None and (microkit.get("board") is not None or microkit.get("config") is not None):
+        raise UsageError("--board and --config name a board inside an SDK: pass --sdk DIR as well")
+
+
+def select_files(args: argparse.Namespace, base: Settings) -> tuple[list[Path], list[Path]]:
+    """The files this run covers (walk, excludes, changed-since, shard), and those named explicitly."""
     excludes = list(args.exclude) + repository_excludes(base)
     files = list(iter_files(args.paths, excludes))
     named = [p for p in args.paths if p.is_file()]
@@ -161,20 +143,71 @@ def run(args: argparse.Namespace) -> int:
         if analyzer_for(path, named=True) is None:
             print(f"drvls: warning: {path}: no analyzer for this kind of file; skipped", file=sys.stderr)
     files = [f for f in files if analyzer_for(f, named=f in named) is not None]
+    log.info("found %d checkable file%s: %s", len(files), "" if len(files) == 1 else "s",
+             " ".join(str(f) for f in files) or "none")
+    if not files:
+        require = bool(base.section("signing").get("require_signatures"))
+        if require or not args.allow_empty:
+            where = " ".join(str(p) for p in args.paths)
+            extra = "" if require else " (pass --allow-empty to accept that)"
+            raise UsageError(f"no file to check in {where}: no .system, .camkes, .idl4, .drv or rule-source "
+                             f"file{extra}")
+    if args.changed_since is not None:
+        files = keep_changed(files, args.changed_since, Path.cwd())
+        log.info("%d changed since %s", len(files), args.changed_since)
+    if args.shard is not None:
+        files = take_shard(files, *args.shard)
+        log.info("shard %d/%d: %d files", args.shard[0], args.shard[1], len(files))
+    return files, named
+
+
+def run(args: argparse.Namespace) -> int:
+    cli = cli_settings(args)
+    check_target_flags(cli)
+    if args.config_file is not None and not args.config_file.is_file():
+        raise UsageError(f"no such config file: {args.config_file}")
+    if any(str(p) == "-" for p in args.paths):
+        return run_stdin(args, cli)
+    if args.stdin_filename is not None:
+        raise UsageError("--stdin-filename needs `-` among the paths")
+    require_existing(args.paths)
+    base = load_settings(args.paths[0].resolve(), cli=cli, config_path=args.config_file)
+    files, named = select_files(args, base)
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in args.paths]
-    results = check_files(files, cli, args.config_file, roots, args.jobs, named)
-    write_report(results, args.format, args.output, base)
+    progress = Progress(len(files), enabled=not args.quiet)
+    try:
+        results = check_files(files, cli, args.config_file, roots, args.jobs, named, progress)
+    finally:
+        progress.close()
+    write_report(results, args.format, args.output, base, quiet=args.quiet)
+    return exit_status(results, args.fail_on)
+
+
+def run_stdin(args: argparse.Namespace, cli: dict[str, Any]) -> int:
+    """`drvls check - --stdin-filename PATH`: standard input checked as if it were PATH."""
+    if len(args.paths) != 1:
+        raise UsageError("`-` (standard input) cannot be combined with other paths")
+    if args.stdin_filename is None:
+        raise UsageError("`-` needs --stdin-filename PATH to know the file's kind and settings")
+    path = args.stdin_filename
+    analyzer = analyzer_for(path, named=True)
+    if analyzer is None:
+        raise UsageError(f"--stdin-filename {path}: no analyzer for this kind of file")
+    settings = load_settings(path.resolve(), cli=cli, config_path=args.config_file)
+    log.info("%s (standard input): %s", path, settings.describe())
+    data = sys.stdin.buffer.read(settings.max_file_size + 1)
+    ctx = AnalysisContext(settings=settings, workspace=DiskWorkspace([path.resolve().parent]))
+    analysis = check_source(SourceFile(path=path, data=data, text=""), ctx, analyzer)
+    results = [FileDiagnostics(path=str(path), diagnostics=tuple(analysis.diagnostics))]
+    write_report(results, args.format, args.output, settings, quiet=args.quiet)
     return exit_status(results, args.fail_on)
 
 
 def repository_excludes(settings: Settings) -> list[str]:
-    """The config file's `exclude` patterns, except under a signature requirement: a repository must
-    not be able to hide its own unsigned files from `--require-signatures` (use `--exclude` in CI)."""
-    patterns = [str(e) for e in settings.get("exclude") or ()]
-    if patterns and settings.section("signing").get("require_signatures"):
-        print("drvls: warning: with --require-signatures the config file's `exclude` is not applied; "
-              "pass --exclude on the command line instead", file=sys.stderr)
-        return []
+    """The config file's `exclude` patterns (shared with the server), with its warning when dropped."""
+    patterns, warning = config_excludes(settings)
+    if warning:
+        print(f"drvls: warning: {warning}", file=sys.stderr)
     return patterns
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drvls.cli.errors import UsageError
+from drvls.cli.errors import UsageError, require_existing
 from drvls.core.atomic import atomic_write_bytes
 from drvls.core.diagnostics import Severity
 
@@ -36,6 +36,7 @@ def error(message: str) -> int:
 def run_compile(args: argparse.Namespace) -> int:
     from drvls.drv.compile import InputError, OutputError, compile_sources
 
+    require_existing(args.sources)
     try:
         loaded = compile_sources(args.sources, args.output)
     except OutputError as exc:
@@ -64,6 +65,7 @@ def check_not_input(output: Path, source: Path) -> None:
 def run_decompile(args: argparse.Namespace) -> int:
     from drvls.drv.decompile import DecoderMissing, DecompileError, decompile_path
 
+    require_existing([args.file])
     if args.output is not None:
         check_not_input(args.output, args.file)
     try:

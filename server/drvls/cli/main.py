@@ -6,19 +6,21 @@ Exit status: 0 clean, 1 problems found (per command), 2 usage or internal error.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from drvls import __version__
 from drvls.cli.errors import UsageError
 from drvls.core.config import ConfigError
+from drvls.core.languages import import_optional
 
 COMMAND_MODULES = (
     "drvls.cli.check_command",
     "drvls.cli.serve_command",
     "drvls.cli.rules_command",
+    "drvls.cli.settings_command",
     "drvls.cli.drv_commands",
     "drvls.cli.emit_command",
     "drvls.cli.preview_command",
@@ -40,17 +42,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="drvls", description="Language server and linter for seL4 Microkit system "
                     "descriptions, CAmkES configs and .drv rule files.")
     parser.add_argument("--version", action="version", version=f"drvls {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    add_global_flags(parser, False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+        module = import_optional(name)
+        if module is not None:
+            module.register(sub)
+    for command in sub.choices.values():  # `drvls check -v` as well as `drvls -v check`
+        add_global_flags(command, argparse.SUPPRESS)
     return parser
+
+
+def add_global_flags(parser: argparse.ArgumentParser, default: Any) -> None:
+    """-v/-q; on a subcommand their default is SUPPRESS so they never undo the same flag given before it."""
+    parser.add_argument("-v", "--verbose", action="store_true", default=default,
+                        help="name the files found and the settings used for each, and log progress to stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default,
+                        help="print only the problems: no summary line, no progress bar")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(args_list)
+        if args.verbose and args.quiet:
+            raise UsageError("-v and -q cannot be combined")
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="drvls: %(message)s", stream=sys.stderr)
         handler = getattr(args, "handler", None)

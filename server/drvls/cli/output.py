@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from drvls import __version__
+from drvls.cli.fingerprint import Occurrences, fingerprint, relative_path
+from drvls.cli.gitlab import gitlab_report
 from drvls.core.atomic import atomic_write_bytes
 from drvls.core.config import Settings
-from drvls.core.diagnostics import Diagnostic, FileDiagnostics, Severity
-from drvls.core.rules import lookup
+from drvls.core.diagnostics import Diagnostic, FileDiagnostics, Range, Severity
+from drvls.core.rules import DOCS_URL_TEMPLATE, INFORMATION_URI, lookup
 
 
-def _text(results: list[FileDiagnostics]) -> str:
+def _text(results: list[FileDiagnostics], quiet: bool = False) -> str:
     lines = []
     counts = {s: 0 for s in Severity}
     for result in results:
@@ -34,6 +35,8 @@ def _text(results: list[FileDiagnostics]) -> str:
                              f"note: {rel.message}")
     total = sum(counts.values())
     files = len(results)
+    if quiet:
+        return "".join(line + "\n" for line in lines)
     if total:
         parts = [_count(n, s) for s, n in sorted(counts.items(), reverse=True) if n]
         lines.append(f"Found {', '.join(parts)} in {files} file{'s' if files != 1 else ''} checked.")
@@ -69,68 +72,94 @@ def _json_item(path: str | None, d: Diagnostic) -> dict[str, Any]:
     }
 
 
+JSON_SCHEMA_VERSION = 1
+
+
 def _json(results: list[FileDiagnostics]) -> str:
+    """The stable JSON report (`docs/json-report.schema.json`); `version` changes only when a field
+    is removed or changes meaning, never when one is added."""
     items = [_json_item(r.path, d) for r in results for d in r.diagnostics]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    doc = {"version": JSON_SCHEMA_VERSION, "tool": {"name": "drvls", "version": __version__},
+           "files_checked": len(results), "diagnostics": items}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning",
                Severity.INFORMATION: "note", Severity.HINT: "note"}
 
 
-def _sarif_uri(path: str | None) -> str:
+SRCROOT = "%SRCROOT%"
+
+
+def _artifact(path: str | None) -> dict[str, str]:
+    """A location relative to the checkout root (the current folder) when the file is inside it, as
+    code scanning needs; an absolute `file:` URI otherwise."""
     if path is None:
-        return "untitled"
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            p = p.relative_to(Path.cwd())
-        except ValueError:
-            return p.as_uri()
-    return p.as_posix()
+        return {"uri": "untitled"}
+    relative = relative_path(path)
+    if relative is None:
+        return {"uri": Path(path).resolve().as_uri()}
+    return {"uri": relative, "uriBaseId": SRCROOT}
 
 
-def _region(d: Diagnostic) -> dict[str, int]:
-    return {"startLine": d.range.start.line + 1, "startColumn": d.range.start.character + 1,
-            "endLine": d.range.end.line + 1, "endColumn": d.range.end.character + 1}
+def _region(range_: Range) -> dict[str, int]:
+    return {"startLine": range_.start.line + 1, "startColumn": range_.start.character + 1,
+            "endLine": range_.end.line + 1, "endColumn": range_.end.character + 1}
 
 
-def _sarif(results: list[FileDiagnostics]) -> str:
+def help_uri(code: str, template: str | None = None) -> str:
+    t = template or DOCS_URL_TEMPLATE
+    return t.replace("{code}", code).replace("{code_lower}", code.lower())
+
+
+def _rule_descriptor(code: str, template: str | None) -> dict[str, Any]:
+    info = lookup(code)
+    rule: dict[str, Any] = {"id": code, "helpUri": help_uri(code, template)}
+    if info is None:
+        return rule
+    full = getattr(info, "explanation", None) or f"{info.summary} ({info.family})"
+    rule.update(
+        name=info.name,
+        shortDescription={"text": info.summary},
+        fullDescription={"text": full},
+        help={"text": f"{info.code} {info.name}: {info.summary} See docs/rules.md#{code.lower()}.",
+              "markdown": f"**{info.code}** `{info.name}`: {info.summary}\n\n"
+                          f"[Documentation]({help_uri(code, template)})"},
+        defaultConfiguration={"level": SARIF_LEVEL[info.severity]},
+        properties={"family": info.family},
+    )
+    return rule
+
+
+def _sarif(results: list[FileDiagnostics], template: str | None = None) -> str:
     used = sorted({d.code for r in results for d in r.diagnostics})
-    rules = []
-    for code in used:
-        info = lookup(code)
-        rule: dict[str, Any] = {"id": code}
-        if info is not None:
-            rule.update(name=info.name, shortDescription={"text": info.summary},
-                        defaultConfiguration={"level": SARIF_LEVEL[info.severity]})
-        rules.append(rule)
+    rules = [_rule_descriptor(code, template) for code in used]
     index = {code: i for i, code in enumerate(used)}
     sarif_results = []
     for r in results:
+        occurrences = Occurrences()
+        artifact = _artifact(r.path)
         for d in r.diagnostics:
+            occurrence = occurrences.next(d)
             item: dict[str, Any] = {
                 "ruleId": d.code, "ruleIndex": index[d.code], "level": SARIF_LEVEL[d.severity],
                 "message": {"text": d.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": _sarif_uri(r.path), "uriBaseId": "%SRCROOT%"},
-                    "region": _region(d)}}],
+                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": _region(d.range)}}],
+                "partialFingerprints": {"drvlsFinding/v1": fingerprint(artifact["uri"], d, occurrence)},
             }
             if d.related:
                 item["relatedLocations"] = [{
                     "id": i, "message": {"text": rel.message},
-                    "physicalLocation": {"artifactLocation": {"uri": _sarif_uri(rel.path or r.path),
-                                                              "uriBaseId": "%SRCROOT%"},
-                                         "region": {"startLine": rel.range.start.line + 1,
-                                                    "startColumn": rel.range.start.character + 1,
-                                                    "endLine": rel.range.end.line + 1,
-                                                    "endColumn": rel.range.end.character + 1}}}
+                    "physicalLocation": {"artifactLocation": _artifact(rel.path or r.path),
+                                         "region": _region(rel.range)}}
                     for i, rel in enumerate(d.related)]
             sarif_results.append(item)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "drvls", "version": __version__, "rules": rules}},
+        "runs": [{"tool": {"driver": {"name": "drvls", "version": __version__,
+                                      "informationUri": help_uri("", INFORMATION_URI), "rules": rules}},
+                  "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}},
                   "columnKind": "unicodeCodePoints",
                   "results": sarif_results}],
     }
@@ -164,17 +193,23 @@ def _github(results: list[FileDiagnostics]) -> str:
     return "\n".join(lines) + ("\n" if lines else "") + _text(results)
 
 
-FORMATS: dict[str, Callable[[list[FileDiagnostics]], str]] = {
-    "text": _text, "json": _json, "sarif": _sarif, "github": _github,
-}
+FORMATS = ("github", "gitlab", "json", "sarif", "text")
 
 
-def render(results: list[FileDiagnostics], fmt: str) -> str:
-    return FORMATS[fmt](results)
+def render(results: list[FileDiagnostics], fmt: str, settings: Settings | None = None, quiet: bool = False) -> str:
+    docs = settings.get("docs_url") if settings is not None else None
+    if fmt == "text":
+        return _text(results, quiet)
+    if fmt == "sarif":
+        return _sarif(results, str(docs) if docs else None)
+    if fmt == "gitlab":
+        return gitlab_report(results)
+    return {"json": _json, "github": _github}[fmt](results)
 
 
-def write_report(results: list[FileDiagnostics], fmt: str, output: Path | None, settings: Settings) -> None:
-    text = render(results, fmt)
+def write_report(results: list[FileDiagnostics], fmt: str, output: Path | None, settings: Settings,
+                 quiet: bool = False) -> None:
+    text = render(results, fmt, settings, quiet)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

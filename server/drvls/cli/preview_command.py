@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from drvls.cli.drv_commands import check_not_input, error, write_output
-from drvls.cli.errors import UsageError
+from drvls.cli.errors import UsageError, require_existing
 
 FORMATS = ("html", "svg", "md", "json", "jsonld")
 DRV_FORMATS = ("md", "json", "html")
@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
 
 
 def run_preview(args: argparse.Namespace) -> int:
+    require_existing([args.file])
     if args.output is not None:
         check_not_input(args.output, args.file)
     # Anything but a system description is read as a `.drv` (whatever its name), as before.

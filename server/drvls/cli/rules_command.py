@@ -35,7 +35,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_table(rules: list[RuleInfo]) -> str:
-    return "".join(f"{r.code:8} {r.severity.label:11} {r.name}: {r.summary}\n" for r in rules)
+    lines = []
+    for r in rules:
+        other = "".join(f" [{s.label} {when}]" for s, when in r.contexts)
+        lines.append(f"{r.code:8} {r.severity.label:11} {r.name}: {r.summary}{other}\n")
+    return "".join(lines)
 
 
 def render_rule(info: RuleInfo) -> str:
@@ -66,5 +70,5 @@ def render_markdown(rules: list[RuleInfo]) -> str:
         summary = rule.summary.replace("|", "\\|")
         anchor = f'<a id="{rule.code.lower()}"></a>'
         where = "<br>".join(f"`{w}`" for w in rule.emitted_by)
-        lines.append(f"| {anchor}`{rule.code}` | {rule.name} | {rule.severity.label} | {summary} | {where} |")
+        lines.append(f"| {anchor}`{rule.code}` | {rule.name} | {rule.severity_text} | {summary} | {where} |")
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"

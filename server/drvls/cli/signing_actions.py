@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from drvls.cli.errors import UsageError
+from drvls.cli.errors import UsageError, require_existing
 from drvls.core.config import Settings, load_settings
 from drvls.signing.evidence import SigningError
 from drvls.signing.keys import DEFAULT_KEY_NAME, KeyFileError, load_private_key, write_key_pair
@@ -42,6 +42,7 @@ def run_keygen(args: argparse.Namespace) -> int:
 
 
 def run_sign(args: argparse.Namespace) -> int:
+    require_existing(args.files)
     try:
         key = load_private_key(args.key)
     except KeyFileError as exc:
@@ -70,6 +71,7 @@ def trust_for(args: argparse.Namespace, settings: Settings) -> TrustStore:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    require_existing(args.files)
     for path in args.trusted_keys:
         if not path.exists():
             raise UsageError(f"--trusted-keys: no such file or folder: {path}")

@@ -1,24 +1,26 @@
 """Settings, from several layers: CLI flags > LSP settings > drvls.toml > [tool.drvls] of pyproject.toml.
 
 Keys are normalised to snake_case so `search-path`, `search_path` and `searchPath` mean the same.
-Each language reads its own table (`[microkit]`, `[camkes]`, `[drv]`, `[signing]`) through
-`Settings.section`; the common keys live at the top level.
+Each language reads its own table (`[microkit]`, `[camkes]`, `[signing]`) through `Settings.section`;
+the common keys live at the top level. Every layer is checked against the schema (`core/schema.py`)
+before it is merged, and the settings remember which layer set each key (for `-v` and for messages
+that depend on a setting). Both faces resolve settings here, so the CLI and the server agree.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drvls.core.schema import ConfigError, validate
+
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 CONFIG_FILE_NAMES = ("drvls.toml", "pyproject.toml")
-
-
-class ConfigError(Exception):
-    """A config file or value that cannot be used; reported, never a traceback."""
+__all__ = ["ConfigError", "Layer", "Settings", "layers_for", "load_settings", "resolve"]
 
 
 def normalise_key(key: str) -> str:
@@ -45,10 +47,25 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+DEFAULTS_ORIGIN = "defaults"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One source of settings: its name as the user knows it (a file name, "command line"), its table,
+    and the config file it came from (relative paths in it are relative to that file)."""
+
+    name: str
+    values: dict[str, Any]
+    path: Path | None = None
+
+
 @dataclass(frozen=True)
 class Settings:
     values: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
+    # Dotted key (`select`, `microkit.arch`) → the name of the layer that set it.
+    origins: dict[str, str] = field(default_factory=dict)
 
     @property
     def select(self) -> tuple[str, ...]:
@@ -68,6 +85,15 @@ class Settings:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
+
+    def origin(self, key: str) -> str:
+        """Which layer set a dotted key (`microkit.arch`), or "defaults"."""
+        return self.origins.get(key, DEFAULTS_ORIGIN)
+
+    def describe(self) -> str:
+        """The settings that differ from the defaults, with where each came from (for `-v`)."""
+        parts = [f"{key}={_value_at(self.values, key)!r} ({origin})" for key, origin in sorted(self.origins.items())]
+        return ", ".join(parts) if parts else "defaults only"
 
     def relative_to_config(self, raw: str) -> Path:
         """Paths in a config file are relative to that file's folder."""
@@ -110,15 +136,59 @@ def load_settings(
     config_path: Path | None = None,
 ) -> Settings:
     """Settings for one file: the config file found from it (or `config_path`), then editor, then CLI."""
-    values: dict[str, Any] = {}
-    found: Path | None = None
+    return resolve(layers_for(file, cli=cli, editor=editor, config_path=config_path))
+
+
+def layers_for(
+    file: Path | None,
+    cli: dict[str, Any] | None = None,
+    editor: dict[str, Any] | None = None,
+    config_path: Path | None = None,
+) -> list[Layer]:
+    """The layers for one file, lowest first; a new source of settings is one more entry here."""
+    layers: list[Layer] = []
     if config_path is not None:
-        table = read_config_file(config_path)
-        found, values = config_path, table or {}
+        layers.append(Layer(config_path.name, read_config_file(config_path) or {}, config_path))
     elif file is not None:
         hit = find_config_file(file)
         if hit is not None:
-            found, values = hit
-    values = merge(values, normalise(editor or {}))
-    values = merge(values, normalise(cli or {}))
-    return Settings(values=values, config_file=found)
+            layers.append(Layer(hit[0].name, hit[1], hit[0]))
+    if editor:
+        layers.append(Layer("editor settings", normalise(editor)))
+    if cli:
+        layers.append(Layer("command line", normalise(cli)))
+    return layers
+
+
+def resolve(layers: Sequence[Layer]) -> Settings:
+    """Check each layer against the schema, then merge them, highest last."""
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    config_file: Path | None = None
+    for layer in layers:
+        validate(layer.values, str(layer.path) if layer.path is not None else layer.name)
+        values = merge(values, layer.values)
+        for key in _set_keys(layer.values):
+            origins[key] = layer.name
+        if layer.path is not None:
+            config_file = layer.path
+    return Settings(values=values, config_file=config_file, origins=origins)
+
+
+def _set_keys(values: dict[str, Any], prefix: str = "") -> list[str]:
+    keys: list[str] = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            keys += _set_keys(value, f"{prefix}{key}.")
+        else:
+            keys.append(prefix + key)
+    return keys
+
+
+def _value_at(values: dict[str, Any], dotted: str) -> Any:
+    value: Any = values
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

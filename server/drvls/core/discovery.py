@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from drvls.core.config import Settings
 from drvls.core.languages import analyzer_for
 
 if TYPE_CHECKING:  # pathspec is imported only when a folder is walked: `check FILE` skips its cost
@@ -20,6 +21,17 @@ if TYPE_CHECKING:  # pathspec is imported only when a folder is walked: `check F
     Spec = PathSpec[Pattern]
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox"})
+
+
+def config_excludes(settings: Settings) -> tuple[list[str], str | None]:
+    """The config's `exclude` patterns, for every walk (CLI and server alike), and a warning when they
+    are dropped: under a signature requirement a repository must not be able to hide its own unsigned
+    files (pass `--exclude` on the command line instead)."""
+    patterns = [str(e) for e in settings.get("exclude") or ()]
+    if patterns and settings.section("signing").get("require_signatures"):
+        return [], ("with --require-signatures the config file's `exclude` is not applied; "
+                    "pass --exclude on the command line instead")
+    return patterns, None
 
 
 def _spec(lines: Iterable[str]) -> Spec:

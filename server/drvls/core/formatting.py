@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from drvls.core.config import Settings
+from drvls.core.schema import Option, Section
 
 DEFAULT_INDENT = 4
 DEFAULT_LINE_LENGTH = 120
@@ -20,6 +21,13 @@ FORMATTERS = {
     ".camkes": "drvls.camkes.format:format_file",
     ".idl4": "drvls.camkes.format:format_file",
 }
+
+
+SECTION = Section("format", "Formatting", (
+    Option("indent_width", "int", DEFAULT_INDENT, "spaces per nesting level in `drvls format`"),
+    Option("line_length", "int", DEFAULT_LINE_LENGTH, "`.system`: a start tag longer than this puts each "
+           "attribute on its own line"),
+), doc="formatting.md")
 
 
 @dataclass(frozen=True)

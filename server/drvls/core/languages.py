@@ -162,7 +162,7 @@ class Analyzer(Protocol):
 _loaded: dict[str, Analyzer | None] = {}
 
 
-def _import_optional(name: str) -> Any | None:
+def import_optional(name: str) -> Any | None:
     """Import a family module, or None when that family is not part of this build."""
     try:
         return importlib.import_module(name)
@@ -170,6 +170,9 @@ def _import_optional(name: str) -> Any | None:
         if exc.name and name.startswith(exc.name):
             return None
         raise
+
+
+_import_optional = import_optional
 
 
 def _analyzer(family: Family) -> Analyzer | None:

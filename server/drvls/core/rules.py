@@ -12,6 +12,10 @@ from drvls.core.diagnostics import Severity
 
 _REGISTRY: dict[str, RuleInfo] = {}
 
+# Where a code's documentation lives (`{code}`, `{code_lower}`); the `docs_url` setting overrides it.
+INFORMATION_URI = "https://github.com/drvls/drvls"
+DOCS_URL_TEMPLATE = INFORMATION_URI + "/blob/main/docs/rules.md#{code_lower}"
+
 
 @dataclass(frozen=True)
 class RuleInfo:
@@ -26,6 +30,9 @@ class RuleInfo:
     family: str
     explanation: str = ""
     example: str = ""
+    # Severities the rule is reported with in other situations, and when (`(WARNING, "when …")`),
+    # so the catalogue shows the severity a user really sees.
+    contexts: tuple[tuple[Severity, str], ...] = ()
 
     def __str__(self) -> str:
         return self.code
@@ -37,13 +44,17 @@ class RuleInfo:
 
         return emitters(self.code)
 
+    @property
+    def severity_text(self) -> str:
+        return "; ".join([self.severity.label, *(f"{s.label} {when}" for s, when in self.contexts)])
+
 
 def rule(code: str, name: str, severity: Severity, summary: str, family: str, explanation: str = "",
-         example: str = "") -> RuleInfo:
+         example: str = "", contexts: tuple[tuple[Severity, str], ...] = ()) -> RuleInfo:
     """Register a rule; a code may be registered once only, so codes stay unique."""
     if code in _REGISTRY:
         raise ValueError(f"rule code registered twice: {code}")
-    info = RuleInfo(code, name, severity, summary, family, explanation, example)
+    info = RuleInfo(code, name, severity, summary, family, explanation, example, contexts)
     _REGISTRY[code] = info
     return info
 

@@ -43,7 +43,15 @@ def analyse_snapshot(
     encoding: str,
     docs_url: str | None,
 ) -> Outcome:
-    """Analyse an open buffer's text (incrementally when the snapshot carries a previous analysis)."""
+    """Analyse an open buffer's text (incrementally when the snapshot carries a previous analysis).
+
+    A binary format (`.drv`) is read from disk instead: the editor decoded the bytes as text, lossily,
+    so its buffer is not the file (a valid file would look damaged)."""
+    analyzer = analyzer_for(snap.path) if snap.path is not None else None
+    if analyzer is not None and analyzer.binary and snap.path is not None:
+        outcome = analyse_file(snap.path, snap.uri, settings, workspace, encoding, docs_url)
+        return Outcome(snap.version, snap.generation, outcome.analysis, outcome.diagnostics,
+                       dependencies=outcome.dependencies)
     source = SourceFile(path=snap.path, data=snap.text.encode("utf-8", "surrogatepass"), text=snap.text,
                         version=snap.version, uri=snap.uri)
     ctx = AnalysisContext(settings=settings, workspace=workspace, previous=snap.previous, edits=snap.edits,

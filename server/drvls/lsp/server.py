@@ -1,7 +1,7 @@
 """`drvls serve`: the language server. Protocol plumbing only; analysis lives in the core.
 
 Per client, diagnostics travel one way only: pulled (`textDocument/diagnostic`) when the
-client declares pull support, otherwise published on open/change. Analysis runs on worker
+client declares pull support and can be asked to re-pull, otherwise published on open/change. Analysis runs on worker
 threads from snapshots; a result is sent only if the document still has the analysed version.
 """
 
@@ -88,8 +88,12 @@ class DrvlsProtocol(LanguageServerProtocol):
 
 
 def client_supports_pull(capabilities: types.ClientCapabilities) -> bool:
+    """Pull only for clients that can also be told to pull again (`workspace/diagnostic/refresh`):
+    without it (Neovim 0.10+) a change to an imported file would never reach the importing file's
+    diagnostics, so such clients get published diagnostics instead, which follow dependencies."""
     text_document = capabilities.text_document
-    return text_document is not None and text_document.diagnostic is not None
+    refresh = _capability(capabilities, "workspace", "diagnostics", "refresh_support")
+    return text_document is not None and text_document.diagnostic is not None and bool(refresh)
 
 
 def _capability(capabilities: types.ClientCapabilities, *names: str) -> Any:
@@ -139,8 +143,13 @@ class DrvlsServer(LanguageServer):
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
 
     def _config_error_from_worker(self, message: str) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._show_warning, message)
+        """Show a settings problem; called on worker threads and on the event loop (settings updates)."""
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._show_warning, message)
 
     def _show_warning(self, message: str) -> None:
         self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=f"drvls: {message}"))
@@ -487,9 +496,14 @@ class DrvlsServer(LanguageServer):
         cached = self._file_list
         if cached is not None and now - cached[0] < FILE_LIST_TTL:
             return cached[1]
-        roots, excludes = list(self.view.roots()), self.settings.excludes
-        files = await loop.run_in_executor(self.thread_pool, lambda: [
-            normalise_path(p) for p in iter_files(roots, excludes)] if roots else [])
+        roots = list(self.view.roots())
+        excludes_for = self.settings.excludes_for
+
+        def walk() -> list[Path]:
+            found = (normalise_path(p) for root in roots for p in iter_files([root], excludes_for(root)))
+            return list(dict.fromkeys(found))  # nested workspace folders would list a file twice
+
+        files = await loop.run_in_executor(self.thread_pool, walk)
         self._file_list = (now, files)
         return files
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from drvls.core.config import CONFIG_FILE_NAMES, ConfigError, Settings, load_settings, normalise
+from drvls.core.discovery import config_excludes
+from drvls.core.schema import clean
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,11 @@ class EditorSettings:
         return self._editor
 
     def update(self, raw: Any) -> bool:
-        """Replace the editor settings; True when they differ from the previous ones."""
-        values = section_of(raw)
+        """Replace the editor settings; True when they differ from the previous ones. Unknown keys and
+        ill-typed values are reported (naming the closest valid key) and left out."""
+        values, problems = clean(section_of(raw), "editor settings (drvls)")
+        for problem in problems:
+            self._report(problem)
         with self._lock:
             changed = values != self._editor
             self._editor = values
@@ -80,10 +85,14 @@ class EditorSettings:
         value = self._editor.get("docs_url")
         return str(value) if value else None
 
-    @property
-    def excludes(self) -> list[str]:
-        value = self._editor.get("exclude") or []
-        return [str(v) for v in value] if isinstance(value, list) else []
+    def excludes_for(self, root: Path) -> list[str]:
+        """The `exclude` patterns for walking a workspace folder: resolved as `drvls check` resolves
+        them (the folder's config file, then the editor's settings)."""
+        # Settings are per folder: any name inside `root` finds the config file from `root` upward.
+        patterns, warning = config_excludes(self.for_file(root / CONFIG_FILE_NAMES[0]))
+        if warning:
+            self._report(warning)
+        return patterns
 
     def for_file(self, path: Path | None) -> Settings:
         """Settings for one file: its config file, then the editor's settings (cached per folder)."""

@@ -19,7 +19,7 @@ from drvls.core.diagnostics import Diagnostic, Fix, Range, RelatedLocation, Text
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, images, legacy, sysitems, xmltree
+from drvls.microkit import codes, cross, images, legacy, sysitems, target_note, xmltree
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -106,6 +106,7 @@ class MicrokitAnalyzer:
             diagnostics.extend(to_diagnostic(i, index, source) for i in issues)
         finally:
             state.lock.release()
+        diagnostics = target_note.annotate(diagnostics, target, ctx.settings)
         return Analysis(diagnostics, state=state, dependencies=frozenset(deps), model=state.model)
 
     def run(self, state: State, data: bytes, edits: list[Edit], source: SourceFile, deps: set[Path]) -> list[Issue]:

@@ -8,14 +8,15 @@ FAMILY = "Signatures"
 MISSING = rule("SIG001", "signature-missing", Severity.ERROR,
                "Signatures are required, and this file has none.", FAMILY)
 INVALID = rule("SIG002", "signature-invalid", Severity.ERROR,
-               "The file's signature is malformed or does not verify.", FAMILY)
+               "The file's signature is malformed or does not verify.", FAMILY,
+               contexts=((Severity.WARNING, "when signatures are not required"),))
 UNTRUSTED = rule("SIG003", "signature-untrusted", Severity.ERROR,
                  "The signature is sound, but made by a key that is not trusted.", FAMILY)
 STALE = rule("SIG004", "signature-stale", Severity.ERROR,
              "Signatures are required, and the file changed after it was signed.", FAMILY)
 LEGACY = rule("SIG005", "legacy-signature", Severity.WARNING,
               "An upstream raw 64-byte `.drv.sig`: a keyed hash that proves nothing; re-sign with `drvls sign`.",
-              FAMILY)
+              FAMILY, contexts=((Severity.ERROR, "when signatures are required"),))
 EDITED = rule("SIG006", "signature-no-longer-matches", Severity.INFORMATION,
               "The file was signed, and has been edited since: the signature no longer matches.", FAMILY)
 REPOSITORY_ONLY = rule("SIG007", "signature-trusted-by-repository-only", Severity.ERROR,

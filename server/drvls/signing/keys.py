@@ -198,8 +198,12 @@ def load_private_key(path: Path) -> PrivateKey:
     except OSError as exc:
         raise KeyFileError(f"{path}: cannot read private key file: {exc.strerror or type(exc).__name__}") from None
     with os.fdopen(fd, "rb") as handle:
-        check_private_mode(path, os.fstat(handle.fileno()))
-        data = handle.read(MAX_KEY_FILE + 1)
+        info = os.fstat(handle.fileno())
+        data = handle.read(MAX_KEY_FILE + 1) if stat.S_ISREG(info.st_mode) else b""
+        if data.startswith(PUBLIC_HEADER.encode("ascii")):
+            raise KeyFileError(f"{path}: this is a public key; sign with the private key file "
+                               "(the `.key` beside it, from `drvls keygen`)")
+        check_private_mode(path, info)
     if len(data) > MAX_KEY_FILE:
         raise KeyFileError(f"{path}: too large to be a drvls private key file")
     try:

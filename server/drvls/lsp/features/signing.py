@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from drvls.core.config import Settings
 from drvls.core.languages import analyzer_for
@@ -186,7 +187,8 @@ def register(server: DrvlsServer) -> None:
         except SignCommandError as exc:
             server.window_show_message(types.ShowMessageParams(type=types.MessageType.Error,
                                                                message=f"drvls: {exc}"))
-            raise
+            # A plain request error: the message, never a traceback in the response's data.
+            raise JsonRpcInvalidParams(message=f"drvls: {exc}") from None
         refresh(server, uri)
         where = "embedded" if signed.written == signed.path else signed.written.name
         server.window_show_message(types.ShowMessageParams(
