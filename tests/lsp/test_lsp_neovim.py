@@ -47,6 +47,7 @@ def test_neovim_shows_then_clears_the_diagnostic(tmp_path: Path) -> None:
     if shutil.which("nvim") is None:
         skip_or_fail("Neovim (nvim) is not installed (apt-get install neovim; .ci/run installs it)")
     (tmp_path / "a.system").write_text(SYSTEM, encoding="utf-8")
+    (tmp_path / "drvls.toml").write_text('ignore = ["MK201"]  # its program image is not built\n', encoding="utf-8")
     (tmp_path / "smoke.lua").write_text(SCRIPT, encoding="utf-8")
     out = tmp_path / "out.txt"
     env = {**server_env(), "DRVLS_SMOKE_OUT": str(out), "DRVLS_PYTHON": sys.executable,

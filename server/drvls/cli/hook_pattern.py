@@ -16,12 +16,18 @@ def files_pattern() -> str:
     suffixes = sorted({s.lstrip(".") for family in FAMILIES for s in family.suffixes})
     parts = [rf"\.({'|'.join(map(re.escape, suffixes))})$"]
     try:
-        from drvls.drv.sources.detect import KNOWN_NAMES
+        from drvls.drv.sources.detect import KNOWN_NAMES, RULE_FOLDERS
     except ModuleNotFoundError:  # a build without the rule-source family
         known: tuple[tuple[str, object, bool], ...] = ()
+        folders: tuple[tuple[tuple[str, ...], object, tuple[str, ...]], ...] = ()
     else:
-        known = KNOWN_NAMES
+        known, folders = KNOWN_NAMES, RULE_FOLDERS
         parts.append(r"(^|/)\.driven/rules\.md$")
+        # Assistants' rule folders: any file with the folder's suffixes below it (`detect.rule_folder`).
+        for folder, _fmt, endings in folders:
+            inside = "/".join(map(re.escape, folder))
+            parts.append(rf"(^|/){inside}/(.+/)?[^/]*({'|'.join(map(re.escape, endings))})$")
+        parts.append(r"(^|/)\.roo/rules(-[^/]+)?/.+$")
     for name, _fmt, case_sensitive in known:
         # The name itself, or any name ending in "." + the name without its leading dot (`team.cursorrules`).
         body = rf"(^|/)([^/]*\.)?{re.escape(name.lstrip('.'))}$"
