@@ -102,7 +102,8 @@ def test_a_missing_path_is_exit_2_in_every_command(tmp_path: Path, args: tuple[s
 
 
 def test_global_flags_work_after_the_subcommand_and_verbose_names_files_and_settings(tmp_path: Path) -> None:
-    write(tmp_path, "drvls.toml", "ignore = [\"MK201\"]  # its program image is not built\n[microkit]\narch = \"riscv64\"\n")
+    # MK201: its program image is not built
+    write(tmp_path, "drvls.toml", "ignore = [\"MK201\"]\n[microkit]\narch = \"riscv64\"\n")
     write(tmp_path, "sub/a.system", GOOD)
     before = run_drvls("-v", "check", str(tmp_path))
     after = run_drvls("check", str(tmp_path), "-v")
