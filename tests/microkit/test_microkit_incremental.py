@@ -79,8 +79,9 @@ def test_one_character_edit_reuses_unchanged_elements() -> None:
     offset = BASE.index('perms="r"') + len('perms="r')
     text, edit = apply(BASE, offset, 0, "w")
     second = analyse(text, first, [edit])
-    assert second.state is state
-    new_keys = set(state.cache) - set(cached)
+    assert isinstance(second.state, State) and second.state is not state
+    assert dict(state.cache) == cached  # the first snapshot is left as it was
+    new_keys = set(second.state.cache) - set(cached)
     assert len(new_keys) == 1  # only the edited protection domain was converted and checked again
     assert b'name="a"' in next(iter(new_keys))[0]
 
@@ -100,7 +101,7 @@ def test_stale_previous_analysis_is_not_trusted() -> None:
     first = analyse(BASE)
     offset = BASE.index('priority="20"') + len('priority="2')
     second_text, second_edit = apply(BASE, offset, 1, "9")
-    analyse(second_text, first, [second_edit])  # mutates the shared state
+    analyse(second_text, first, [second_edit])  # builds its own snapshot; the first stays usable
     third_text, third_edit = apply(BASE, BASE.index('irq="33"') + len('irq="3'), 1, "4")
     third = analyse(third_text, first, [third_edit])
     assert key(third.diagnostics) == key(analyse(third_text).diagnostics)
@@ -128,8 +129,9 @@ def test_edit_inside_one_element_takes_the_fast_path() -> None:
     offset = BASE.index('vaddr="0x4000"') + len('vaddr="0x4')
     text, edit = apply(BASE, offset, 0, "0")
     second = analyse(text, first, [edit])
-    assert state.layout is not None
-    after = state.layout.items
+    assert isinstance(second.state, State) and second.state.layout is not None
+    assert list(state.layout.items) == before
+    after = second.state.layout.items
     changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a is not b]
     assert len(changed) == 1
     assert key(second.diagnostics) == key(analyse(text).diagnostics)

@@ -7,8 +7,9 @@ element, then runs the linear cross-element checks.
 
 from __future__ import annotations
 
-import threading
+import dataclasses
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -19,7 +20,7 @@ from drvls.core.diagnostics import Diagnostic, Fix, RelatedLocation, TextEdit
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, legacy, sysitems, xmltree
+from drvls.microkit import codes, cross, legacy, snapshot, sysitems, xmltree
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -29,48 +30,66 @@ from drvls.microkit.xmltree import Anchor, El
 Key = tuple[bytes, frozenset[str] | None]  # an element's text and the domain names before it
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
-    """One top-level element's model and its own issues (offsets relative to `anchor`)."""
+    """One top-level element's model and its own issues (offsets relative to `anchor`), never changed.
+
+    A later snapshot may reuse it at another offset: the layout it sits in says where it starts.
+    """
 
     anchor: Anchor
     el: El
     item: Item | None
-    issues: list[Issue]
+    issues: tuple[Issue, ...]
     context: frozenset[str] | None = None  # domain names declared before it (its check depends on them)
     deps: frozenset[Path] = frozenset()  # files read while checking it (prefill files)
     key: Key | None = None  # None: depends on files, so never reused from the cache
 
-    @property
-    def start(self) -> int:
-        return self.anchor.base + self.el.start
 
-    @property
-    def end(self) -> int:
-        return self.anchor.base + self.el.end
-
-
-@dataclass
+@dataclass(frozen=True)
 class Layout:
-    """The children of `<system>` from the last analysis, in order, for re-use after an edit."""
+    """The children of `<system>` of one snapshot, in order, with where each starts in its text."""
 
-    items: list[Checked]
-    texts: list[tuple[int, int]]  # non-blank text directly inside <system>
-    starts: list[int] | None = None  # each item's start offset, kept up to date by the fast path
+    items: tuple[Checked, ...]
+    texts: tuple[tuple[int, int], ...]  # non-blank text directly inside <system>
+    starts: tuple[int, ...]
+    _bases: dict[Anchor, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def base_of(self, anchor: Anchor) -> int:
+        """Where `anchor`'s subtree starts in this snapshot's text (the anchor's own base for others)."""
+        bases = self._bases
+        if bases is None:
+            bases = {c.anchor: start for c, start in zip(self.items, self.starts, strict=True)
+                     if start != c.anchor.base}
+            object.__setattr__(self, "_bases", bases)
+        return bases.get(anchor, anchor.base)
+
+    def end_of(self, index: int) -> int:
+        checked = self.items[index]
+        return self.starts[index] + checked.el.end - checked.el.start
 
 
-@dataclass
+def _own_base(anchor: Anchor) -> int:
+    return anchor.base
+
+
+@dataclass(frozen=True)
 class State:
+    """One snapshot's private parse state: read by the next analysis, never changed by it."""
+
     tree: Tree | None
     target: Target
     data: bytes = b""
     blanked: bool = False  # the tree was (partly) parsed from text with attribute lists blanked
     layout: Layout | None = None
-    # The elements of the last analysis by text: what an edit can reuse (older versions are dropped).
-    cache: dict[Key, Checked] = field(default_factory=dict)
+    # The elements of this analysis by text: what an edit can reuse (older versions are dropped).
+    cache: Mapping[Key, Checked] = field(default_factory=dict)
     memo: cross.Memo = field(default_factory=cross.Memo)
-    # Held while an analysis uses this state; a concurrent analysis starts from scratch instead.
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    system: cross.System | None = None  # the assembled model (None when the file has no <system>)
+    recovered: bool = False  # built from the complete elements of a file with syntax errors
+
+    def base_of(self, anchor: Anchor) -> int:
+        return self.layout.base_of(anchor) if self.layout is not None else anchor.base
 
 
 class MicrokitAnalyzer:
@@ -95,37 +114,31 @@ class MicrokitAnalyzer:
                 diagnostics.append(_diag(codes.CPP_TEMPLATE, hit.message, index, start, end))
             return Analysis(diagnostics)
         previous = ctx.previous.state if ctx.previous is not None else None
-        state = previous if isinstance(previous, State) and previous.target == target else None
-        if state is not None and not state.lock.acquire(blocking=False):
-            state = None
-        if state is None:
-            state = State(tree=None, target=target)
-            state.lock.acquire()
+        if not (isinstance(previous, State) and previous.target == target):
+            previous = None
         deps: set[Path] = set()
-        try:
-            issues = self.run(state, data, list(ctx.edits), source, deps)
-            # Converted under the lock: issue offsets follow anchors that the next analysis moves.
-            diagnostics.extend(to_diagnostic(i, index, source) for i in issues)
-        finally:
-            state.lock.release()
-        return Analysis(diagnostics, state=state, dependencies=frozenset(deps))
+        issues, state = self.run(previous, target, data, list(ctx.edits), source, deps)
+        diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
+        return snapshot.MicrokitAnalysis(diagnostics, state, frozenset(deps), source, index)
 
-    def run(self, state: State, data: bytes, edits: list[Edit], source: SourceFile, deps: set[Path]) -> list[Issue]:
-        """Parse (incrementally when the edits turn the state's text into this one) and check."""
-        incremental = state.tree is not None and consistent(state.data, edits, data)
-        old_tree = state.tree if incremental else None
-        tree, state.blanked = xmltree.parse_tracked(data, old_tree, edits if incremental else (), state.blanked)
-        if not incremental:
-            state.layout = None
-        state.tree = tree
-        state.data = data
+    def run(self, previous: State | None, target: Target, data: bytes, edits: list[Edit], source: SourceFile,
+            deps: set[Path]) -> tuple[list[Issue], State]:
+        """Parse (incrementally when the edits turn the previous text into this one) and check."""
+        incremental = previous is not None and previous.tree is not None and consistent(previous.data, edits, data)
+        old_tree = previous.tree if incremental and previous is not None else None
+        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if incremental else (),
+                                              previous.blanked if previous is not None else False)
         issues: list[Issue] = []
-        run = Run(state, data, state.target, issues, deps)
+        run = Run(previous, data, target, issues, deps)
         run.file_name = source.path.name if source.path is not None else "<input>"
         run.old_tree = old_tree
         run.edits = edits if incremental else []
+        if not incremental:
+            run.previous_layout = None
         run.check(tree)
-        return issues
+        state = State(tree=tree, target=target, data=data, blanked=blanked, layout=run.layout,
+                      cache=run.cache, memo=run.memo, system=run.model, recovered=run.recovered)
+        return issues, state
 
 
 MAX_REPLAYED_EDITS = 200
@@ -166,23 +179,33 @@ def _diag(rule: RuleInfo, message: str, index: LineIndex, start: int, end: int) 
     return Diagnostic(rule.code, rule.severity, message, index.range(start, end))
 
 
-def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile) -> Diagnostic:
-    base = item.anchor.base
+def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile,
+                  base_of: Callable[[Anchor], int] = _own_base) -> Diagnostic:
+    base = base_of(item.anchor)
     path = str(source.path) if source.path is not None else source.uri
-    related = tuple(RelatedLocation(path, index.range(r.anchor.base + r.start, r.anchor.base + r.end), r.message)
+    related = tuple(RelatedLocation(path, index.range(base_of(r.anchor) + r.start, base_of(r.anchor) + r.end),
+                                    r.message)
                     for r in item.related)
-    fixes = tuple(Fix(plan.title, tuple(TextEdit(index.range(c.anchor.base + c.start, c.anchor.base + c.end), c.text)
+    fixes = tuple(Fix(plan.title, tuple(TextEdit(index.range(base_of(c.anchor) + c.start,
+                                                             base_of(c.anchor) + c.end), c.text)
                                         for c in plan.changes))
                   for plan in item.fixes)
     return Diagnostic(item.rule.code, item.rule.severity, item.message,
                       index.range(base + item.start, base + item.end), related, fixes)
 
 
-class Run:
-    """One analysis pass over a parsed tree."""
+# Cross-element findings that say something is absent: while part of the file cannot be read, the
+# missing element may be the one hidden by the syntax error, so these wait until it parses again.
+_NEEDS_WHOLE_FILE = frozenset(rule.code for rule in (
+    codes.MAP_MR, codes.CHANNEL_PD, codes.CAP_PD, codes.SETVAR_MR, codes.MR_UNUSED, codes.PD_COUNT,
+    codes.PREFILL_SIZE_SETVAR))
 
-    def __init__(self, state: State, data: bytes, target: Target, issues: list[Issue], deps: set[Path]) -> None:
-        self.state = state
+
+class Run:
+    """One analysis pass over a parsed tree; reads the previous snapshot, builds the next one's parts."""
+
+    def __init__(self, previous: State | None, data: bytes, target: Target, issues: list[Issue],
+                 deps: set[Path]) -> None:
         self.data = data
         self.target = target
         self.issues = issues
@@ -192,13 +215,21 @@ class Run:
         self.old_tree: Tree | None = None
         self.edits: list[Edit] = []
         self.item_deps: frozenset[Path] = frozenset()
-        # The layout matches the previous text only; a run without a <system> leaves none behind.
-        self.previous_layout, state.layout = state.layout, None
+        self.previous_layout = previous.layout if previous is not None else None
+        self.old_cache: Mapping[Key, Checked] = previous.cache if previous is not None else {}
+        # What this run leaves for its snapshot (a run without a <system> leaves no layout).
+        self.layout: Layout | None = None
+        self.cache: Mapping[Key, Checked] = {}
+        self.memo = dataclasses.replace(previous.memo) if previous is not None else cross.Memo()
+        self.model: cross.System | None = None
+        self.recovered = False
 
     def check(self, tree: Tree) -> None:
         root_node = tree.root_node
         if root_node.has_error:
             self.syntax(tree)
+            if self.data.strip():
+                self.recover(tree)
             return
         doctype = _find_doctype(root_node)
         if doctype is not None:
@@ -231,20 +262,41 @@ class Run:
             self.issues[:] = [Issue(codes.XML_SYNTAX, "the file is empty: a system description needs a <system> "
                                     "root element", Anchor(0), 0, 0)]
 
-    def system(self, root: Node) -> None:
-        layout = self.reuse_layout(root) or self.full_layout(root)
-        self.state.layout = layout
-        self.assemble(root, layout)
-        self.state.cache = {c.key: c for c in layout.items if c.key is not None}
+    def recover(self, tree: Tree) -> None:
+        """Check every complete element of a file with syntax errors, so one broken element hides nothing else.
 
-    def full_layout(self, root: Node) -> Layout:
+        The elements tree-sitter still parsed whole are checked as children of `<system>`; findings
+        that need the whole file (an unknown name, an unused region) wait until it parses.
+        """
+        system_tag, nodes = xmltree.recover_top_level(tree, self.data)
+        if system_tag is None:
+            return
+        syntax = list(self.issues)
+        self.issues.clear()
+        system_el = xmltree.convert_start_tag(system_tag, self.data)
+        layout = self.full_layout(nodes, with_texts=False)
+        self.recovered = True
+        self.finish(system_el, layout, None)
+        self.issues[:] = syntax + [i for i in self.issues if i.rule.code not in _NEEDS_WHOLE_FILE]
+
+    def system(self, root: Node) -> None:
+        layout = self.reuse_layout(root) or self.full_layout(xmltree.content_children(root))
+        self.finish(xmltree.convert_tag_only(root, self.data), layout, root)
+
+    def finish(self, system_el: El, layout: Layout, root: Node | None) -> None:
+        self.layout = layout
+        self.assemble(system_el, root, layout)
+        self.cache = {c.key: c for c in layout.items if c.key is not None}
+
+    def full_layout(self, children: Iterable[Node], with_texts: bool = True) -> Layout:
         """Every child of `<system>`, each converted and checked unless its text is cached."""
         domains: frozenset[str] | None = None
         items: list[Checked] = []
+        starts: list[int] = []
         texts: list[tuple[int, int]] = []
         data, used = self.data, self.used
-        cache_get = self.state.cache.get
-        for node in xmltree.content_children(root):
+        cache_get = self.old_cache.get
+        for node in children:
             kind = node.type
             if kind == "element":
                 start = node.start_byte
@@ -254,14 +306,14 @@ class Run:
                     checked = self.build(node, key, domains)
                 else:
                     used.add(id(checked))
-                    checked.anchor.base = start
                 items.append(checked)
+                starts.append(start)
                 if domains is None and isinstance(checked.item, Domains):
                     domains = checked.item.names
-            elif kind in ("CDSect", "CharRef", "EntityRef") or (
-                    kind == "CharData" and data[node.start_byte:node.end_byte].strip()):
+            elif with_texts and (kind in ("CDSect", "CharRef", "EntityRef") or (
+                    kind == "CharData" and data[node.start_byte:node.end_byte].strip())):
                 texts.append((node.start_byte, node.end_byte))
-        return Layout(items, texts)
+        return Layout(tuple(items), tuple(texts), tuple(starts))
 
     def reuse_layout(self, root: Node) -> Layout | None:
         """After one edit inside one top-level element: re-check that element, shift the others.
@@ -273,15 +325,12 @@ class Run:
         if previous is None or self.old_tree is None or len(self.edits) != 1 or not previous.items:
             return None
         edit = self.edits[0]
-        items = previous.items
-        starts = previous.starts
-        if starts is None:
-            starts = previous.starts = [c.anchor.base + c.el.start for c in items]
+        items, starts = previous.items, previous.starts
         index = bisect_right(starts, edit.start_byte) - 1
         if index < 0:
             return None
         old = items[index]
-        start, end = old.start, old.end
+        start, end = starts[index], previous.end_of(index)
         if not (start < edit.start_byte and edit.old_end_byte < end) or old.el.tag == "domains":
             return None
         delta = edit.new_end_byte - edit.old_end_byte
@@ -297,21 +346,17 @@ class Run:
         if xmltree.tag_name(node, self.data) == "domains":
             return None
         key = (self.data[start:new_end], old.context)
-        cached = self.state.cache.get(key)
+        cached = self.old_cache.get(key)
         if cached is not None and all(cached is not c for c in items):
-            cached.anchor.base = start
             fresh = cached
         else:
             fresh = self.build(node, key, old.context)
-        for later in items[index + 1:]:
-            later.anchor.base += delta
-        texts = [(a + delta, b + delta) if a >= edit.old_end_byte else (a, b) for a, b in previous.texts]
-        shifted = [*starts[:index + 1], *(x + delta for x in starts[index + 1:])] if delta else starts
-        return Layout([*items[:index], fresh, *items[index + 1:]], texts, shifted)
+        texts = tuple((a + delta, b + delta) if a >= edit.old_end_byte else (a, b) for a, b in previous.texts)
+        shifted = (*starts[:index + 1], *(x + delta for x in starts[index + 1:])) if delta else starts
+        return Layout((*items[:index], fresh, *items[index + 1:]), texts, shifted)
 
-    def assemble(self, root: Node, layout: Layout) -> None:
+    def assemble(self, system_el: El, root: Node | None, layout: Layout) -> None:
         """Collect per-element issues and the model in document order, then run the cross checks."""
-        system_el = xmltree.convert_tag_only(root, self.data)
         sys_model = cross.System(el=system_el)
         Checker(self.target, self.issues).attributes(system_el, set(system_el.attrs))  # duplicates only
         buckets: dict[type, list[Any]] = {ProtectionDomain: sys_model.pds, MemoryRegion: sys_model.mrs,
@@ -328,14 +373,19 @@ class Run:
             if bucket is not None:
                 bucket.append(item)
             elif isinstance(item, Domains):
+                sys_model.domains.append(item)
                 if domains_seen:
                     issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on element "
                                         "'system'", checked.anchor, checked.el.start, checked.el.tag_end))
                 domains_seen = True
-        content_start = root.children[0].end_byte  # just after `<system …>`
-        for start, end in _merge_adjacent(layout.texts):
-            self.text_in_system(start, end, first=start == content_start)
-        issues.extend(cross.check_system(sys_model, self.target, self.locate, self.state.memo))
+        if root is not None:
+            content_start = root.children[0].end_byte  # just after `<system …>`
+            for start, end in _merge_adjacent(list(layout.texts)):
+                self.text_in_system(start, end, first=start == content_start)
+        base_of = layout.base_of
+        issues.extend(cross.check_system(sys_model, self.target, self.locate, self.memo,
+                                         lambda el: base_of(el.anchor) + el.start))
+        self.model = sys_model
 
     def text_in_system(self, start: int, end: int, first: bool) -> None:
         """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text
@@ -354,7 +404,7 @@ class Run:
         issues: list[Issue] = []
         self.item_deps = frozenset()
         item, cacheable = self.check_top(el, Checker(self.target, issues), domains)
-        checked = Checked(anchor, el, item, issues, domains, self.item_deps, key if cacheable else None)
+        checked = Checked(anchor, el, item, tuple(issues), domains, self.item_deps, key if cacheable else None)
         self.used.add(id(checked))
         return checked
 
@@ -385,7 +435,8 @@ class Run:
 
     def locate(self, el: El) -> str:
         """`file:row:col` (1-based, as the tool prints it) for messages that embed a location."""
-        offset = el.anchor.base + el.start
+        layout = self.layout
+        offset = (layout.base_of(el.anchor) if layout is not None else el.anchor.base) + el.start
         line = self.data.count(b"\n", 0, offset)
         line_start = self.data.rfind(b"\n", 0, offset) + 1
         column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1

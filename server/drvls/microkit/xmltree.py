@@ -75,6 +75,7 @@ def parse_tracked(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = 
     errors however it was reached.
     """
     if old is not None and edits:
+        old = old.copy()  # the previous snapshot keeps its own tree unchanged
         for e in edits:
             old.edit(start_byte=e.start_byte, old_end_byte=e.old_end_byte, new_end_byte=e.new_end_byte,
                      start_point=Point(*e.start_point), old_end_point=Point(*e.old_end_point),
@@ -90,12 +91,21 @@ def parse_tracked(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = 
 
 
 class Anchor:
-    """The absolute byte offset that a cached subtree's relative offsets are counted from."""
+    """What a cached subtree's relative offsets are counted from: an identity, never moved.
 
-    __slots__ = ("base",)
+    `base` is the subtree's start in the text it was converted from. A later snapshot that reuses
+    the subtree at another place says where it now starts (`Layout.base_of`); the anchor itself is
+    never changed, so earlier snapshots keep their offsets.
+    """
+
+    __slots__ = ("_base",)
 
     def __init__(self, base: int) -> None:
-        self.base = base
+        self._base = base
+
+    @property
+    def base(self) -> int:
+        return self._base
 
 
 @dataclass(frozen=True)
@@ -293,6 +303,70 @@ def convert_tag_only(node: Node, data: bytes) -> El:
     el = El(local(name), node.start_byte, node.end_byte, tag_node.end_byte, Anchor(0), src)
     _read_attrs(el, src[match.end():] if match else src)
     return el
+
+
+def convert_start_tag(tag_node: Node, data: bytes) -> El:
+    """An element from its start tag alone (offsets relative to the file start), e.g. an unclosed `<system>`."""
+    src = data[tag_node.start_byte:tag_node.end_byte].decode("utf-8", "surrogateescape")
+    match = _TAG_NAME_S.match(src)
+    name = match.group(1) if match else ""
+    el = El(local(name), tag_node.start_byte, tag_node.end_byte, tag_node.end_byte, Anchor(0), src)
+    _read_attrs(el, src[match.end():] if match else src)
+    return el
+
+
+# Elements that can only be children of <system>: found whole inside a damaged region, they are
+# taken as such (a child `<protection_domain>` of a damaged PD among them).
+TOP_LEVEL_TAGS = frozenset({"protection_domain", "memory_region", "channel", "domains", "io_address_space"})
+
+
+def recover_top_level(tree: Tree, data: bytes) -> tuple[Node | None, list[Node]]:
+    """In a tree with syntax errors: the `<system>` start tag and the complete elements below it.
+
+    Complete (error-free) elements directly in `<system>`'s content are taken whatever their tag;
+    inside damaged parts, complete elements whose tag belongs only under `<system>`. Iterative, so
+    nesting depth costs no recursion.
+    """
+    system_tag: Node | None = None
+    found: list[Node] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("STag", "EmptyElemTag"):
+            if system_tag is None and _tag_node_name(node, data) == "system":
+                system_tag = node
+            continue
+        if kind == "element":
+            start_tag = node.children[0] if node.children else None
+            name = _tag_node_name(start_tag, data) if start_tag is not None else ""
+            if name == "system":
+                if system_tag is None and start_tag is not None:
+                    system_tag = start_tag
+                stack.extend(reversed(node.children))
+                continue
+            if not node.has_error:
+                if name in TOP_LEVEL_TAGS or _in_system_content(node, data):
+                    found.append(node)
+                continue
+        if node.child_count:
+            stack.extend(reversed(node.children))
+    if system_tag is None:
+        return None, []
+    after = system_tag.end_byte
+    return system_tag, [n for n in found if n.start_byte >= after]
+
+
+def _in_system_content(node: Node, data: bytes) -> bool:
+    content = node.parent
+    owner = content.parent if content is not None and content.type == "content" else None
+    return owner is not None and owner.type == "element" and bool(owner.children) and \
+        _tag_node_name(owner.children[0], data) == "system"
+
+
+def _tag_node_name(tag_node: Node, data: bytes) -> str:
+    match = _TAG_NAME.match(data[tag_node.start_byte:tag_node.end_byte])
+    return local(match.group(1).decode("utf-8", "replace")) if match else ""
 
 
 def content_children(node: Node) -> Iterator[Node]:
