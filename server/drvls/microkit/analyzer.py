@@ -229,7 +229,7 @@ class Run:
         if root_node.has_error:
             self.syntax(tree)
             if self.data.strip():
-                self.recover(tree)
+                self.recover()
             return
         doctype = _find_doctype(root_node)
         if doctype is not None:
@@ -262,21 +262,40 @@ class Run:
             self.issues[:] = [Issue(codes.XML_SYNTAX, "the file is empty: a system description needs a <system> "
                                     "root element", Anchor(0), 0, 0)]
 
-    def recover(self, tree: Tree) -> None:
+    def recover(self) -> None:
         """Check every complete element of a file with syntax errors, so one broken element hides nothing else.
 
-        The elements tree-sitter still parsed whole are checked as children of `<system>`; findings
-        that need the whole file (an unknown name, an unused region) wait until it parses.
+        The well-formed elements found directly in `<system>` are checked as usual; findings that
+        need the whole file (an unknown name, an unused region) wait until it parses.
         """
-        system_tag, nodes = xmltree.recover_top_level(tree, self.data)
+        data = self.data
+        system_tag, segments = xmltree.recover_segments(data)
         if system_tag is None:
             return
         syntax = list(self.issues)
         self.issues.clear()
-        system_el = xmltree.convert_start_tag(system_tag, self.data)
-        layout = self.full_layout(nodes, with_texts=False)
+        system_el = xmltree.convert_start_tag(*system_tag, data)
+        domains: frozenset[str] | None = None
+        items: list[Checked] = []
+        starts: list[int] = []
+        for start, end in segments:
+            chunk = data[start:end]
+            if xmltree.tag_name_of(chunk) not in xmltree.TOP_LEVEL_TAGS:
+                continue  # perhaps a child of an element whose start tag is broken
+            key = (chunk, domains)
+            checked = self.old_cache.get(key)
+            if checked is None or id(checked) in self.used:
+                if not xmltree.well_formed_element(chunk):
+                    continue
+                checked = self.build_chunk(start, chunk, key, domains)
+            else:
+                self.used.add(id(checked))
+            items.append(checked)
+            starts.append(start)
+            if domains is None and isinstance(checked.item, Domains):
+                domains = checked.item.names
         self.recovered = True
-        self.finish(system_el, layout, None)
+        self.finish(system_el, Layout(tuple(items), (), tuple(starts)), None)
         self.issues[:] = syntax + [i for i in self.issues if i.rule.code not in _NEEDS_WHOLE_FILE]
 
     def system(self, root: Node) -> None:
@@ -399,8 +418,11 @@ class Run:
 
     def build(self, node: Node, key: Key, domains: frozenset[str] | None) -> Checked:
         """Convert and check one top-level element."""
-        anchor = Anchor(node.start_byte)
-        el = xmltree.convert(node, self.data, anchor)
+        return self.build_chunk(node.start_byte, self.data[node.start_byte:node.end_byte], key, domains)
+
+    def build_chunk(self, start: int, chunk: bytes, key: Key, domains: frozenset[str] | None) -> Checked:
+        anchor = Anchor(start)
+        el = xmltree.convert_chunk(chunk, 0, anchor)
         issues: list[Issue] = []
         self.item_deps = frozenset()
         item, cacheable = self.check_top(el, Checker(self.target, issues), domains)

@@ -225,10 +225,14 @@ def convert(node: Node, data: bytes, anchor: Anchor) -> El:
     The subtree has no syntax errors (tree-sitter said so), so one regular-expression scan over
     its text builds the same structure far faster than visiting every tree-sitter node.
     """
-    base = anchor.base
-    chunk = data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
+    chunk = data[node.start_byte:node.end_byte]
+    return convert_chunk(chunk, node.start_byte - anchor.base, anchor)
+
+
+def convert_chunk(chunk_bytes: bytes, rel: int, anchor: Anchor) -> El:
+    """A well-formed element's text as `El`s; `rel` is where it starts relative to `anchor`."""
+    chunk = chunk_bytes.decode("utf-8", "surrogateescape")
     ascii_chunk = chunk.isascii()
-    rel = node.start_byte - base
     root: El | None = None
     stack: list[El] = []
     for match in _MARKUP_S.finditer(chunk):
@@ -254,7 +258,7 @@ def convert(node: Node, data: bytes, anchor: Anchor) -> El:
         if not match.group(4):
             stack.append(el)
     if root is None:  # cannot happen for a well-formed element; keep the contract anyway
-        root = El("", rel, rel + node.end_byte - node.start_byte, rel, anchor)
+        root = El("", rel, rel + len(chunk_bytes), rel, anchor)
     return root
 
 
@@ -297,76 +301,88 @@ def _char_index(el: El, rel_byte: int) -> int:
 def convert_tag_only(node: Node, data: bytes) -> El:
     """The element's own tag and attributes (offsets relative to the file start), without children."""
     tag_node = node.children[0]
-    src = data[tag_node.start_byte:tag_node.end_byte].decode("utf-8", "surrogateescape")
-    match = _TAG_NAME_S.match(src)
-    name = match.group(1) if match else ""
-    el = El(local(name), node.start_byte, node.end_byte, tag_node.end_byte, Anchor(0), src)
-    _read_attrs(el, src[match.end():] if match else src)
+    el = convert_start_tag(tag_node.start_byte, tag_node.end_byte, data)
+    el.start, el.end = node.start_byte, node.end_byte
     return el
 
 
-def convert_start_tag(tag_node: Node, data: bytes) -> El:
+def convert_start_tag(start: int, end: int, data: bytes) -> El:
     """An element from its start tag alone (offsets relative to the file start), e.g. an unclosed `<system>`."""
-    src = data[tag_node.start_byte:tag_node.end_byte].decode("utf-8", "surrogateescape")
+    src = data[start:end].decode("utf-8", "surrogateescape")
     match = _TAG_NAME_S.match(src)
     name = match.group(1) if match else ""
-    el = El(local(name), tag_node.start_byte, tag_node.end_byte, tag_node.end_byte, Anchor(0), src)
+    el = El(local(name), start, end, end, Anchor(0), src)
     _read_attrs(el, src[match.end():] if match else src)
     return el
 
 
-# Elements that can only be children of <system>: found whole inside a damaged region, they are
-# taken as such (a child `<protection_domain>` of a damaged PD among them).
-TOP_LEVEL_TAGS = frozenset({"protection_domain", "memory_region", "channel", "domains", "io_address_space"})
-
-
-def recover_top_level(tree: Tree, data: bytes) -> tuple[Node | None, list[Node]]:
-    """In a tree with syntax errors: the `<system>` start tag and the complete elements below it.
-
-    Complete (error-free) elements directly in `<system>`'s content are taken whatever their tag;
-    inside damaged parts, complete elements whose tag belongs only under `<system>`. Iterative, so
-    nesting depth costs no recursion.
-    """
-    system_tag: Node | None = None
-    found: list[Node] = []
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        kind = node.type
-        if kind in ("STag", "EmptyElemTag"):
-            if system_tag is None and _tag_node_name(node, data) == "system":
-                system_tag = node
-            continue
-        if kind == "element":
-            start_tag = node.children[0] if node.children else None
-            name = _tag_node_name(start_tag, data) if start_tag is not None else ""
-            if name == "system":
-                if system_tag is None and start_tag is not None:
-                    system_tag = start_tag
-                stack.extend(reversed(node.children))
-                continue
-            if not node.has_error:
-                if name in TOP_LEVEL_TAGS or _in_system_content(node, data):
-                    found.append(node)
-                continue
-        if node.child_count:
-            stack.extend(reversed(node.children))
-    if system_tag is None:
-        return None, []
-    after = system_tag.end_byte
-    return system_tag, [n for n in found if n.start_byte >= after]
-
-
-def _in_system_content(node: Node, data: bytes) -> bool:
-    content = node.parent
-    owner = content.parent if content is not None and content.type == "content" else None
-    return owner is not None and owner.type == "element" and bool(owner.children) and \
-        _tag_node_name(owner.children[0], data) == "system"
-
-
-def _tag_node_name(tag_node: Node, data: bytes) -> str:
-    match = _TAG_NAME.match(data[tag_node.start_byte:tag_node.end_byte])
+def tag_name_of(chunk: bytes) -> str:
+    match = _TAG_NAME.match(chunk)
     return local(match.group(1).decode("utf-8", "replace")) if match else ""
+
+
+# Elements that can only be children of <system> (a child `<protection_domain>` aside).
+TOP_LEVEL_TAGS = frozenset({"protection_domain", "memory_region", "channel", "domains", "io_address_space"})
+_ONLY_TOP = frozenset({b"memory_region", b"channel", b"domains", b"io_address_space"})
+# Markup for recovery: a tag whose quoted values never contain `<` (so a dropped quote loses one tag,
+# not the rest of the file), comments, CDATA and processing instructions (skipped).
+_RECOVER = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+                      rb"|<(/?)([A-Za-z_][\w.:-]*)((?:[^<>\"'/]|\"[^\"<]*\"|'[^'<]*')*)(/?)>", re.S)
+
+
+def recover_segments(data: bytes) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+    """In a file with syntax errors: the `<system>` start tag and the spans of the elements directly in it.
+
+    A tolerant scan keeps a stack of open elements: an end tag closes up to its match (an unmatched
+    one is ignored), and a start tag of an element that only `<system>` holds — or a
+    `<protection_domain>` indented no deeper than the open one — closes an element left open. The
+    spans are candidates: each is parsed on its own and used only if it is well formed. Linear in
+    the file's size and in nesting depth.
+    """
+    system: tuple[int, int] | None = None
+    segments: list[tuple[int, int]] = []
+    stack: list[tuple[bytes, int, int]] = []  # (name, indentation, start) of open elements below <system>
+    for match in _RECOVER.finditer(data):
+        raw = match.group(2)
+        if raw is None:
+            continue
+        name = raw.rsplit(b":", 1)[-1]
+        start, end = match.span()
+        if system is None:
+            if name == b"system" and not match.group(1):
+                system = (start, end)
+                if match.group(4):
+                    break
+            continue
+        if match.group(1):
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    if i == 0:
+                        segments.append((stack[0][2], end))
+                    del stack[i:]
+                    break
+            else:
+                if name == b"system":
+                    break
+            continue
+        if stack and (name in _ONLY_TOP or (name == b"protection_domain" and _column(data, start) <= stack[0][1])):
+            stack.clear()
+        if match.group(4):
+            if not stack:
+                segments.append((start, end))
+        else:
+            stack.append((name, _column(data, start) if not stack else 0, start))
+    return system, segments
+
+
+def _column(data: bytes, offset: int) -> int:
+    return offset - (data.rfind(b"\n", 0, offset) + 1)
+
+
+def well_formed_element(chunk: bytes) -> bool:
+    """Whether `chunk` on its own is one well-formed element."""
+    root = parser().parse(chunk).root_node
+    return not root.has_error and root.child_by_field_name("root") is not None
 
 
 def content_children(node: Node) -> Iterator[Node]:
