@@ -68,7 +68,9 @@ class _Builder:
         outline = sorted([*pd_nodes, *region_nodes, *channel_nodes, *space_nodes, *domain_nodes],
                          key=lambda node: node.symbol.full_range.start)
         folds = tuple(_folds(model))
-        return SymbolIndex(path=self.path, definitions=tuple(self.definitions), references=tuple(self.references),
+        definitions = tuple(sorted(self.definitions, key=lambda d: (d.range.start, d.range.end)))
+        references = tuple(sorted(self.references, key=lambda r: (r.range.start, r.range.end)))
+        return SymbolIndex(path=self.path, definitions=definitions, references=references,
                            outline=tuple(outline), links=tuple(self.links), folds=folds)
 
     def pd(self, pd: ProtectionDomain, parent: str | None) -> OutlineNode:
