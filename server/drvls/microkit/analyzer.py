@@ -20,7 +20,7 @@ from drvls.core.diagnostics import Diagnostic, Fix, RelatedLocation, TextEdit
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, legacy, snapshot, sysitems, xmltree
+from drvls.microkit import codes, cross, deep, legacy, snapshot, sysitems, xmltree
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -125,12 +125,18 @@ class MicrokitAnalyzer:
             deps: set[Path]) -> tuple[list[Issue], State]:
         """Parse (incrementally when the edits turn the previous text into this one) and check."""
         incremental = previous is not None and previous.tree is not None and consistent(previous.data, edits, data)
-        old_tree = previous.tree if incremental and previous is not None else None
-        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if incremental else (),
-                                              previous.blanked if previous is not None else False)
         issues: list[Issue] = []
         run = Run(previous, data, target, issues, deps)
         run.file_name = source.path.name if source.path is not None else "<input>"
+        if (not incremental or sum(e.new_end_byte - e.start_byte for e in edits) > _DEPTH_RECHECK) \
+                and deep.max_depth(data) > deep.DEEP:
+            run.check_deep()
+            state = State(tree=None, target=target, data=data, layout=run.layout, cache=run.cache, memo=run.memo,
+                          system=run.model, recovered=run.recovered)
+            return issues, state
+        old_tree = previous.tree if incremental and previous is not None else None
+        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if incremental else (),
+                                              previous.blanked if previous is not None else False)
         run.old_tree = old_tree
         run.edits = edits if incremental else []
         if not incremental:
@@ -142,6 +148,7 @@ class MicrokitAnalyzer:
 
 
 MAX_REPLAYED_EDITS = 200
+_DEPTH_RECHECK = 1024  # inserted bytes after which an incremental parse first re-measures the nesting depth
 
 
 def consistent(old: bytes, edits: list[Edit], new: bytes) -> bool:
@@ -201,6 +208,15 @@ _NEEDS_WHOLE_FILE = frozenset(rule.code for rule in (
     codes.PREFILL_SIZE_SETVAR))
 
 
+_ENTITY_MESSAGE = ("DTD entity declarations are not supported: entities declared in a DOCTYPE are never "
+                   "expanded (and can be used for entity-expansion attacks)")
+_NO_ROOT_MESSAGE = "the file has no <system> root element (the Microkit tool panics on it)"
+
+
+def _wrong_root_message(name: str) -> str:
+    return f"the root element is <{name}>, not <system> (the Microkit tool panics on it)"
+
+
 class Run:
     """One analysis pass over a parsed tree; reads the previous snapshot, builds the next one's parts."""
 
@@ -233,19 +249,15 @@ class Run:
             return
         doctype = _find_doctype(root_node)
         if doctype is not None:
-            self.issues.append(Issue(codes.ENTITY, "DTD entity declarations are not supported: entities declared "
-                                     "in a DOCTYPE are never expanded (and can be used for entity-expansion "
-                                     "attacks)", Anchor(0), doctype.start_byte, doctype.end_byte))
+            self.issues.append(Issue(codes.ENTITY, _ENTITY_MESSAGE, Anchor(0), doctype.start_byte, doctype.end_byte))
         root = root_node.child_by_field_name("root")
         if root is None or root.type != "element":
-            self.issues.append(Issue(codes.NO_SYSTEM, "the file has no <system> root element (the Microkit tool "
-                                     "panics on it)", Anchor(0), 0, 0))
+            self.issues.append(Issue(codes.NO_SYSTEM, _NO_ROOT_MESSAGE, Anchor(0), 0, 0))
             return
         if xmltree.tag_name(root, self.data) != "system":
             tag_node = root.children[0]
-            self.issues.append(Issue(codes.NO_SYSTEM, f"the root element is <{xmltree.tag_name(root, self.data)}>, "
-                                     "not <system> (the Microkit tool panics on it)", Anchor(0),
-                                     tag_node.start_byte, tag_node.end_byte))
+            self.issues.append(Issue(codes.NO_SYSTEM, _wrong_root_message(xmltree.tag_name(root, self.data)),
+                                     Anchor(0), tag_node.start_byte, tag_node.end_byte))
             return
         self.system(root)
 
@@ -262,7 +274,7 @@ class Run:
             self.issues[:] = [Issue(codes.XML_SYNTAX, "the file is empty: a system description needs a <system> "
                                     "root element", Anchor(0), 0, 0)]
 
-    def recover(self) -> None:
+    def recover(self, deep_file: bool = False) -> None:
         """Check every complete element of a file with syntax errors, so one broken element hides nothing else.
 
         The well-formed elements found directly in `<system>` are checked as usual; findings that
@@ -274,18 +286,49 @@ class Run:
             return
         syntax = list(self.issues)
         self.issues.clear()
-        system_el = xmltree.convert_start_tag(*system_tag, data)
+        top = [(start, end) for start, end in segments
+               if xmltree.tag_name_of(data[start:end]) in xmltree.TOP_LEVEL_TAGS]
+        layout = self.span_layout(top, (), deep.well_formed if deep_file else xmltree.well_formed_element)
+        self.recovered = True
+        self.finish(xmltree.convert_start_tag(*system_tag, data), layout, None)
+        self.issues[:] = syntax + [i for i in self.issues if i.rule.code not in _NEEDS_WHOLE_FILE]
+
+    def check_deep(self) -> None:
+        """The whole check for a deeply nested file, read by expat (see `deep`)."""
+        data = self.data
+        parsed = deep.parse(data)
+        if parsed.error is not None:
+            offset, message = parsed.error
+            self.issues.append(Issue(codes.XML_SYNTAX, f"XML syntax error: {message}", Anchor(0), offset,
+                                     min(offset + 1, len(data))))
+            self.recover(deep_file=True)
+            return
+        if parsed.doctype is not None:
+            self.issues.append(Issue(codes.ENTITY, _ENTITY_MESSAGE, Anchor(0), *parsed.doctype))
+        if parsed.root is None:
+            self.issues.append(Issue(codes.NO_SYSTEM, _NO_ROOT_MESSAGE, Anchor(0), 0, 0))
+            return
+        name, tag_start, tag_end = parsed.root
+        if name != "system":
+            self.issues.append(Issue(codes.NO_SYSTEM, _wrong_root_message(name), Anchor(0), tag_start, tag_end))
+            return
+        system_el = xmltree.convert_start_tag(tag_start, tag_end, data)
+        system_el.end = parsed.root_end
+        self.finish(system_el, self.span_layout(parsed.children, parsed.texts, None), tag_end)
+
+    def span_layout(self, spans: Iterable[tuple[int, int]], texts: Iterable[tuple[int, int]],
+                    well_formed: Callable[[bytes], bool] | None) -> Layout:
+        """Top-level elements given by their spans, each checked unless its text is cached (or not well formed)."""
+        data = self.data
         domains: frozenset[str] | None = None
         items: list[Checked] = []
         starts: list[int] = []
-        for start, end in segments:
+        for start, end in spans:
             chunk = data[start:end]
-            if xmltree.tag_name_of(chunk) not in xmltree.TOP_LEVEL_TAGS:
-                continue  # perhaps a child of an element whose start tag is broken
             key = (chunk, domains)
             checked = self.old_cache.get(key)
             if checked is None or id(checked) in self.used:
-                if not xmltree.well_formed_element(chunk):
+                if well_formed is not None and not well_formed(chunk):
                     continue
                 checked = self.build_chunk(start, chunk, key, domains)
             else:
@@ -294,17 +337,16 @@ class Run:
             starts.append(start)
             if domains is None and isinstance(checked.item, Domains):
                 domains = checked.item.names
-        self.recovered = True
-        self.finish(system_el, Layout(tuple(items), (), tuple(starts)), None)
-        self.issues[:] = syntax + [i for i in self.issues if i.rule.code not in _NEEDS_WHOLE_FILE]
+        return Layout(tuple(items), tuple(texts), tuple(starts))
 
     def system(self, root: Node) -> None:
         layout = self.reuse_layout(root) or self.full_layout(xmltree.content_children(root))
-        self.finish(xmltree.convert_tag_only(root, self.data), layout, root)
+        self.finish(xmltree.convert_tag_only(root, self.data), layout, root.children[0].end_byte)
 
-    def finish(self, system_el: El, layout: Layout, root: Node | None) -> None:
+    def finish(self, system_el: El, layout: Layout, content_start: int | None) -> None:
+        """`content_start`: just after `<system …>`, where text is checked (None: text is not checked)."""
         self.layout = layout
-        self.assemble(system_el, root, layout)
+        self.assemble(system_el, content_start, layout)
         self.cache = {c.key: c for c in layout.items if c.key is not None}
 
     def full_layout(self, children: Iterable[Node], with_texts: bool = True) -> Layout:
@@ -374,7 +416,7 @@ class Run:
         shifted = (*starts[:index + 1], *(x + delta for x in starts[index + 1:])) if delta else starts
         return Layout((*items[:index], fresh, *items[index + 1:]), texts, shifted)
 
-    def assemble(self, system_el: El, root: Node | None, layout: Layout) -> None:
+    def assemble(self, system_el: El, content_start: int | None, layout: Layout) -> None:
         """Collect per-element issues and the model in document order, then run the cross checks."""
         sys_model = cross.System(el=system_el)
         Checker(self.target, self.issues).attributes(system_el, set(system_el.attrs))  # duplicates only
@@ -397,8 +439,7 @@ class Run:
                     issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on element "
                                         "'system'", checked.anchor, checked.el.start, checked.el.tag_end))
                 domains_seen = True
-        if root is not None:
-            content_start = root.children[0].end_byte  # just after `<system …>`
+        if content_start is not None:
             for start, end in _merge_adjacent(list(layout.texts)):
                 self.text_in_system(start, end, first=start == content_start)
         base_of = layout.base_of
