@@ -7,9 +7,11 @@ element, then runs the linear cross-element checks.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import operator
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -20,7 +22,7 @@ from drvls.core.diagnostics import Diagnostic, Fix, RelatedLocation, TextEdit
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, deep, legacy, snapshot, sysitems, xmltree
+from drvls.microkit import codes, cross, deep, incremental, legacy, snapshot, sysitems, xmltree
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -59,14 +61,16 @@ class Layout:
         """Where `anchor`'s subtree starts in this snapshot's text (the anchor's own base for others)."""
         bases = self._bases
         if bases is None:
-            bases = {c.anchor: start for c, start in zip(self.items, self.starts, strict=True)
-                     if start != c.anchor.base}
+            bases = dict(zip(map(_anchor_of, self.items), self.starts, strict=True))
             object.__setattr__(self, "_bases", bases)
         return bases.get(anchor, anchor.base)
 
     def end_of(self, index: int) -> int:
         checked = self.items[index]
         return self.starts[index] + checked.el.end - checked.el.start
+
+
+_anchor_of = operator.attrgetter("anchor")
 
 
 def _own_base(anchor: Anchor) -> int:
@@ -87,6 +91,9 @@ class State:
     memo: cross.Memo = field(default_factory=cross.Memo)
     system: cross.System | None = None  # the assembled model (None when the file has no <system>)
     recovered: bool = False  # built from the complete elements of a file with syntax errors
+    deep: bool = False  # read by the deep front end (see `deep`)
+    facts: incremental.Facts | None = None  # the findings by part, for the next edit
+    spares: tuple[Checked, ...] = ()  # elements the last edits replaced, for edits that bring a text back
 
     def base_of(self, anchor: Anchor) -> int:
         return self.layout.base_of(anchor) if self.layout is not None else anchor.base
@@ -102,7 +109,7 @@ class MicrokitAnalyzer:
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         target, problems = resolve(ctx.settings, source.path)
         text = source.text
-        index = LineIndex(text)
+        index = snapshot.LazyLineIndex(text, text.encode("utf-8", "surrogatepass"))
         data = index.data
         diagnostics = [Diagnostic(codes.TARGET_SETTING.code, codes.TARGET_SETTING.severity, p, index.range(0, 0))
                        for p in problems]
@@ -124,30 +131,36 @@ class MicrokitAnalyzer:
     def run(self, previous: State | None, target: Target, data: bytes, edits: list[Edit], source: SourceFile,
             deps: set[Path]) -> tuple[list[Issue], State]:
         """Parse (incrementally when the edits turn the previous text into this one) and check."""
-        incremental = previous is not None and previous.tree is not None and consistent(previous.data, edits, data)
         issues: list[Issue] = []
         run = Run(previous, data, target, issues, deps)
         run.file_name = source.path.name if source.path is not None else "<input>"
-        if (not incremental or sum(e.new_end_byte - e.start_byte for e in edits) > _DEPTH_RECHECK) \
+        small = len(edits) == 1 and edits[0].new_end_byte - edits[0].start_byte <= _DEPTH_RECHECK
+        if previous is not None and small and incremental.consistent_one(previous.data, edits[0], data) \
+                and run.edit_in_place(previous, edits[0]):
+            return issues, State(tree=None, target=target, data=data, layout=run.layout, cache=run.cache,
+                                 memo=run.memo, system=run.model, facts=run.facts, spares=run.spares)
+        reparse = previous is not None and previous.tree is not None and consistent(previous.data, edits, data)
+        if (not reparse or sum(e.new_end_byte - e.start_byte for e in edits) > _DEPTH_RECHECK) \
                 and deep.max_depth(data) > deep.DEEP:
             run.check_deep()
-            state = State(tree=None, target=target, data=data, layout=run.layout, cache=run.cache, memo=run.memo,
-                          system=run.model, recovered=run.recovered)
-            return issues, state
-        old_tree = previous.tree if incremental and previous is not None else None
-        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if incremental else (),
+            return issues, State(tree=None, target=target, data=data, layout=run.layout, cache=run.cache,
+                                 memo=run.memo, system=run.model, recovered=run.recovered, deep=True,
+                                 facts=run.facts)
+        old_tree = previous.tree if reparse and previous is not None else None
+        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if reparse else (),
                                               previous.blanked if previous is not None else False)
         run.old_tree = old_tree
-        run.edits = edits if incremental else []
-        if not incremental:
+        run.edits = edits if reparse else []
+        if not reparse:
             run.previous_layout = None
         run.check(tree)
         state = State(tree=tree, target=target, data=data, blanked=blanked, layout=run.layout,
-                      cache=run.cache, memo=run.memo, system=run.model, recovered=run.recovered)
+                      cache=run.cache, memo=run.memo, system=run.model, recovered=run.recovered, facts=run.facts)
         return issues, state
 
 
 MAX_REPLAYED_EDITS = 200
+_SPARES = 4
 _DEPTH_RECHECK = 1024  # inserted bytes after which an incremental parse first re-measures the nesting depth
 
 
@@ -238,6 +251,9 @@ class Run:
         self.cache: Mapping[Key, Checked] = {}
         self.memo = dataclasses.replace(previous.memo) if previous is not None else cross.Memo()
         self.model: cross.System | None = None
+        self.facts: incremental.Facts | None = None
+        self.spares: tuple[Checked, ...] = ()
+        self.located = False  # the cross checks embedded a `file:row:col` in a message
         self.recovered = False
 
     def check(self, tree: Tree) -> None:
@@ -419,16 +435,18 @@ class Run:
     def assemble(self, system_el: El, content_start: int | None, layout: Layout) -> None:
         """Collect per-element issues and the model in document order, then run the cross checks."""
         sys_model = cross.System(el=system_el)
-        Checker(self.target, self.issues).attributes(system_el, set(system_el.attrs))  # duplicates only
+        system_issues: list[Issue] = []
+        Checker(self.target, system_issues).attributes(system_el, set(system_el.attrs))  # duplicates only
         buckets: dict[type, list[Any]] = {ProtectionDomain: sys_model.pds, MemoryRegion: sys_model.mrs,
                                           Channel: sys_model.channels, IoAddressSpace: sys_model.spaces}
-        issues = self.issues
+        element_issues: list[Issue] = []
+        deps: set[Path] = set()
         domains_seen = False
         for checked in layout.items:
             if checked.issues:
-                issues.extend(checked.issues)
+                element_issues.extend(checked.issues)
             if checked.deps:
-                self.deps.update(checked.deps)
+                deps.update(checked.deps)
             item = checked.item
             bucket = buckets.get(type(item))
             if bucket is not None:
@@ -436,26 +454,92 @@ class Run:
             elif isinstance(item, Domains):
                 sys_model.domains.append(item)
                 if domains_seen:
-                    issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on element "
-                                        "'system'", checked.anchor, checked.el.start, checked.el.tag_end))
+                    system_issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on "
+                                               "element 'system'", checked.anchor, checked.el.start,
+                                               checked.el.tag_end))
                 domains_seen = True
         if content_start is not None:
             for start, end in _merge_adjacent(list(layout.texts)):
-                self.text_in_system(start, end, first=start == content_start)
-        base_of = layout.base_of
-        issues.extend(cross.check_system(sys_model, self.target, self.locate, self.memo,
-                                         lambda el: base_of(el.anchor) + el.start))
+                system_issues.append(self.text_in_system(start, end, first=start == content_start))
         self.model = sys_model
+        self.conclude(layout, system_issues, element_issues, deps)
 
-    def text_in_system(self, start: int, end: int, first: bool) -> None:
+    def conclude(self, layout: Layout, system_issues: Sequence[Issue], element_issues: Sequence[Issue],
+                 deps: set[Path], cross_issues: Sequence[Issue] | None = None) -> None:
+        """Run the cross checks (unless their findings are given) and keep every part for the next edit."""
+        model = self.model
+        assert model is not None
+        if cross_issues is None:
+            base_of = layout.base_of
+            self.located = False
+            cross_issues = cross.check_system(model, self.target, self.locate, self.memo,
+                                              lambda el: base_of(el.anchor) + el.start)
+        self.facts = incremental.Facts(model.el, tuple(system_issues), tuple(element_issues), tuple(cross_issues),
+                                       self.located, frozenset(deps))
+        self.deps.update(deps)
+        self.issues.extend(system_issues)
+        self.issues.extend(element_issues)
+        self.issues.extend(cross_issues)
+
+    def edit_in_place(self, previous: State, edit: Edit) -> bool:
+        """One edit strictly inside one top-level element (not `<domains>`): re-parse and re-check that
+        element alone, reuse everything else from `previous`. False when the edit needs the full path."""
+        layout, facts, model = previous.layout, previous.facts, previous.system
+        if layout is None or facts is None or model is None or previous.recovered or previous.deep \
+                or layout.texts or not layout.items:
+            return False
+        index = bisect_right(layout.starts, edit.start_byte) - 1
+        if index < 0:
+            return False
+        old = layout.items[index]
+        start, end = layout.starts[index], layout.end_of(index)
+        if not (start < edit.start_byte and edit.old_end_byte < end) or old.el.tag == "domains":
+            return False
+        delta = edit.new_end_byte - edit.old_end_byte
+        chunk = self.data[start:end + delta]
+        key = (chunk, old.context)
+        # Elements edited away lately (none is in the layout, so each can take the edited one's place):
+        # typing a character and deleting it again costs nothing the second time.
+        fresh = next((c for c in previous.spares if c.key == key), None)
+        if fresh is None:
+            if xmltree.tag_name_of(chunk) != old.el.tag or not xmltree.well_formed_element(chunk):
+                return False
+            fresh = self.build_chunk(start, chunk, key, old.context)
+        if type(fresh.item) is not type(old.item):
+            return False
+        items = (*layout.items[:index], fresh, *layout.items[index + 1:])
+        starts = (*layout.starts[:index + 1], *(x + delta for x in layout.starts[index + 1:])) if delta \
+            else layout.starts
+        self.layout = new_layout = Layout(items, (), starts)
+        self.model = _replaced(model, old.item, fresh.item, delta)
+        element_issues = [*(i for i in facts.element_issues if i.anchor is not old.anchor), *fresh.issues]
+        deps = set(facts.deps)
+        if old.deps or fresh.deps:
+            deps = {d for c in items for d in c.deps}
+        cross_issues: tuple[Issue, ...] | None = None
+        if not facts.located and incremental.signature(old.item) == incremental.signature(fresh.item):
+            shift = incremental.Shift(old.anchor, fresh.anchor, edit.start_byte - start, edit.old_end_byte - start,
+                                      delta)
+            cross_issues = incremental.remap(facts.cross_issues, shift)
+        self.conclude(new_layout, facts.system_issues, element_issues, deps, cross_issues)
+        cache = dict(self.old_cache)
+        if old.key is not None and cache.get(old.key) is old:
+            del cache[old.key]
+        if fresh.key is not None:
+            cache[fresh.key] = fresh
+        self.cache = cache
+        self.spares = (*(c for c in previous.spares if c is not fresh), old)[-_SPARES:]
+        return True
+
+    def text_in_system(self, start: int, end: int, first: bool) -> Issue:
         """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text
         node is checked on its own, and a text node's tag name is empty, hence `''`."""
         raw = self.data[start:end]
         leading = len(raw) - len(raw.lstrip())
         trail = len(raw) - len(raw.rstrip())
         name = "system" if first else ""
-        self.issues.append(Issue(codes.SYSTEM_TEXT, f"unexpected text found in element '{name}'", Anchor(0),
-                                 start + leading, end - trail))
+        return Issue(codes.SYSTEM_TEXT, f"unexpected text found in element '{name}'", Anchor(0), start + leading,
+                     end - trail)
 
     def build(self, node: Node, key: Key, domains: frozenset[str] | None) -> Checked:
         """Convert and check one top-level element."""
@@ -498,12 +582,27 @@ class Run:
 
     def locate(self, el: El) -> str:
         """`file:row:col` (1-based, as the tool prints it) for messages that embed a location."""
+        self.located = True
         layout = self.layout
         offset = (layout.base_of(el.anchor) if layout is not None else el.anchor.base) + el.start
         line = self.data.count(b"\n", 0, offset)
         line_start = self.data.rfind(b"\n", 0, offset) + 1
         column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
         return f"{self.file_name}:{line + 1}:{column}"
+
+
+def _replaced(model: cross.System, old: Item | None, new: Item | None, delta: int) -> cross.System:
+    """`model` with one top-level item exchanged (same kind: the edit kept the element's tag)."""
+    lists: dict[str, list[Any]] = {"pds": model.pds, "mrs": model.mrs, "channels": model.channels,
+                                   "spaces": model.spaces}
+    changed: dict[str, list[Any]] = {}
+    for name, items in lists.items():
+        if old is not None and items and type(items[0]) is type(old):
+            at = [id(x) for x in items].index(id(old))
+            changed[name] = [*items[:at], new, *items[at + 1:]]
+    system_el = copy.copy(model.el)
+    system_el.end = model.el.end + delta
+    return dataclasses.replace(model, el=system_el, **changed)
 
 
 def _merge_adjacent(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

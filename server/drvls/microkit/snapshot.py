@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drvls.core.diagnostics import Diagnostic, Range
+from drvls.core.diagnostics import Diagnostic, Position, Range
 from drvls.core.languages import Analysis, SourceFile
 from drvls.core.symbols import SymbolIndex
 from drvls.core.text import LineIndex
@@ -82,6 +82,45 @@ def build_model(state: State, source: SourceFile, index: LineIndex) -> SystemMod
     return SystemModel(path=source.path, system=system.el, pds=tuple(system.pds), mrs=tuple(system.mrs),
                        channels=tuple(system.channels), spaces=tuple(system.spaces), domains=tuple(system.domains),
                        recovered=state.recovered, index=index, base_of=state.base_of)
+
+
+class LazyLineIndex(LineIndex):
+    """A `LineIndex` whose table of line starts is built only when many positions are asked for.
+
+    A keystroke in a large file usually converts a handful of offsets (its diagnostics): counting
+    newlines up to each one is a C-level scan, far cheaper than splitting the whole text.
+    """
+
+    DIRECT = 16  # positions found by counting before the table is built
+
+    def __init__(self, text: str, data: bytes) -> None:  # no super().__init__(): that is the cost saved
+        self.text = text
+        self.data = data
+        self._ascii = len(data) == len(text)
+        self._table: list[int] | None = None
+        self._direct = 0
+
+    @property
+    def _byte_starts(self) -> list[int]:
+        if self._table is None:
+            self._table = LineIndex(self.text)._byte_starts
+        return self._table
+
+    @_byte_starts.setter
+    def _byte_starts(self, value: list[int]) -> None:
+        self._table = value
+
+    def position(self, byte_offset: int) -> Position:
+        if self._table is None and self._direct < self.DIRECT:
+            self._direct += 1
+            data = self.data
+            byte_offset = max(0, min(byte_offset, len(data)))
+            line = data.count(b"\n", 0, byte_offset)
+            start = data.rfind(b"\n", 0, byte_offset) + 1
+            if self._ascii:
+                return Position(line, byte_offset - start)
+            return Position(line, len(data[start:byte_offset].decode("utf-8", "replace")))
+        return super().position(byte_offset)
 
 
 class MicrokitAnalysis(Analysis):
