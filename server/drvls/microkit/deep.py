@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 DEEP = 256  # nesting depth from which tree-sitter is not used
 _TOKENS = re.compile(rb"</|<[A-Za-z_:]|/>")
@@ -24,7 +24,7 @@ def max_depth(data: bytes) -> int:
     tokens = _TOKENS.findall(data)
     if not tokens:
         return 0
-    return max(accumulate(_WEIGHT.get(t, 1) for t in tokens))
+    return max(accumulate(map(_WEIGHT.get, tokens, repeat(1))))
 
 
 @dataclass
