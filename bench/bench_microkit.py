@@ -253,8 +253,9 @@ async def keystroke_latencies(path: Path, env: dict[str, str], edits: int) -> tu
             if n % 2 == 0:
                 change = types.TextDocumentContentChangePartial(
                     range=types.Range(types.Position(line_no, column), types.Position(line_no, column)), text="x")
-            else:
+            else:  # the column of the previous edit's line: the lines differ in length
                 prev_line = target_lines[((n - 1) * 97) % len(target_lines)]
+                column = lines[prev_line].index('perms="rw"') + len('perms="r')
                 change = types.TextDocumentContentChangePartial(
                     range=types.Range(types.Position(prev_line, column), types.Position(prev_line, column + 1)),
                     text="")

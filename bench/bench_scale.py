@@ -1,7 +1,7 @@
 """Microkit growth curves: full check and keystroke latency against file size, and check time against depth.
 
 Run: `python bench/bench_scale.py [--quick] [--baseline REV]` from a git checkout. Prints, all measured
-in this run on systems built like `bench_microkit.py`'s (60 PDs, maps and channels scaled to the size):
+in this run on systems built like `bench_microkit.py`'s (PDs of 100 maps, as many as the size takes):
 
 (a) full check from the CLI (`python -m drvls check FILE`, best of 3): wall time and peak RSS at 1k,
     10k, 20k and 100k lines and at the 16 MB size cap, with the fitted growth exponent (log-log
@@ -42,14 +42,14 @@ CAP_BYTES = 16 * 1024 * 1024 - 4096
 DEPTHS = (1_000, 10_000, 100_000)
 QUICK_DEPTHS = (300, 600)
 BASELINE = "f7e141e"
-PDS = 60
 
 
 def system_of(lines: int) -> str:
-    """A valid system of about `lines` lines: 60 PDs, maps per PD and channels grown with the size."""
-    channels = min(lines * 600 // 10_000, 1_400)
-    maps = max(2, (lines - 240 - 4 * channels) // 75)
-    return build_system(PDS, maps, channels)
+    """A system of about `lines` lines built like `bench_microkit`'s 10,000-line one: PDs of 100 maps, ten
+    channels per PD, more PDs for more lines, so an edited element costs the same at every size (past 63
+    PDs the file gets the tool's one `too many protection domains` error)."""
+    pds = max(1, round((lines - 240) / 163))
+    return build_system(pds, 100, pds * 10)
 
 
 def system_of_bytes(size: int) -> str:

@@ -10,7 +10,6 @@ top-level element spans the checks need.
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 
@@ -40,6 +39,8 @@ class Parsed:
 
 
 def parse(data: bytes) -> Parsed:
+    import xml.parsers.expat  # only deeply nested files need it: not paid at every start-up
+
     out = Parsed()
     parser = xml.parsers.expat.ParserCreate()
     depth = 0
