@@ -1,6 +1,6 @@
 """Benchmark: `drvls check` on the CAmkES corpus, each file with the settings of its camkes-tool verdict.
 
-Run: python bench/bench_camkes_check.py
+Run: python bench/bench_camkes_check.py [--files N]  (N: only the first N corpus files, for a quick run)
 
 Prints, all measured in this run:
   * baselines: reading, parsing (tree-sitter) and lowering every file alone (no cpp, no imports), and running `cpp`
@@ -15,6 +15,7 @@ Prints, all measured in this run:
 
 from __future__ import annotations
 
+import argparse
 import re
 import statistics
 import subprocess
@@ -168,11 +169,16 @@ def one_char_edit(before: str, after: str, at: int) -> Edit:
                 (line, column + max(0, grow)))
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=0, help="only the first N corpus files (0: all)")
+    args = ap.parse_args(argv)
     if not (CORPUS / "verdicts.json").is_file():
         print("the CAmkES corpus (../shared/corpus/camkes) is not beside the repository", file=sys.stderr)
         return 1
     entries = verdict_entries()
+    if args.files:
+        entries = entries[:args.files]
     apps = [e for e in entries if re.search(r"\bassembly\s*\w*\s*\{", (CORPUS / e["path"]).read_text(errors="replace"))]
 
     parse_s = parse_only(entries)

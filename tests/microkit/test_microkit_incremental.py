@@ -79,8 +79,9 @@ def test_one_character_edit_reuses_unchanged_elements() -> None:
     offset = BASE.index('perms="r"') + len('perms="r')
     text, edit = apply(BASE, offset, 0, "w")
     second = analyse(text, first, [edit])
-    assert second.state is state
-    new_keys = set(state.cache) - set(cached)
+    assert isinstance(second.state, State) and second.state is not state
+    assert dict(state.cache) == cached  # the first snapshot is left as it was
+    new_keys = set(second.state.cache) - set(cached)
     assert len(new_keys) == 1  # only the edited protection domain was converted and checked again
     assert b'name="a"' in next(iter(new_keys))[0]
 
@@ -100,7 +101,7 @@ def test_stale_previous_analysis_is_not_trusted() -> None:
     first = analyse(BASE)
     offset = BASE.index('priority="20"') + len('priority="2')
     second_text, second_edit = apply(BASE, offset, 1, "9")
-    analyse(second_text, first, [second_edit])  # mutates the shared state
+    analyse(second_text, first, [second_edit])  # builds its own snapshot; the first stays usable
     third_text, third_edit = apply(BASE, BASE.index('irq="33"') + len('irq="3'), 1, "4")
     third = analyse(third_text, first, [third_edit])
     assert key(third.diagnostics) == key(analyse(third_text).diagnostics)
@@ -128,8 +129,9 @@ def test_edit_inside_one_element_takes_the_fast_path() -> None:
     offset = BASE.index('vaddr="0x4000"') + len('vaddr="0x4')
     text, edit = apply(BASE, offset, 0, "0")
     second = analyse(text, first, [edit])
-    assert state.layout is not None
-    after = state.layout.items
+    assert isinstance(second.state, State) and second.state.layout is not None
+    assert list(state.layout.items) == before
+    after = second.state.layout.items
     changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a is not b]
     assert len(changed) == 1
     assert key(second.diagnostics) == key(analyse(text).diagnostics)
@@ -171,3 +173,59 @@ def test_incremental_equals_fresh_with_domains_and_text(steps: list[tuple[int, i
         text, edit = apply(text, start, delete, insert)
         analysis = analyse(text, analysis, [edit])
         assert key(analysis.diagnostics) == key(analyse(text).diagnostics)
+
+
+RICH = system(
+    '    <memory_region name="m" size="0x1000" />\n'
+    '    <memory_region name="m" size="0x2000" phys_addr="0x9000000" />\n'
+    '    <memory_region name="io" size="0x1000" phys_addr="0x9001000" />\n'
+    '    <protection_domain name="a" priority="10">\n        <program_image path="a" />\n'
+    '        <map mr="m" vaddr="0x1000" perms="rw" setvar_vaddr="m_vaddr" />\n'
+    '        <map mr="m" vaddr="0x1000" perms="r" />\n        <irq irq="33" id="5" />\n'
+    '        <map mr="nope" vaddr="0x8000" perms="r" />\n'
+    "    </protection_domain>\n"
+    '    <protection_domain name="b" priority="20">\n        <program_image path="b" />\n'
+    '        <irq irq="33" id="7" />\n        <map mr="io" vaddr="0x1000" perms="rw" />\n'
+    '    </protection_domain>\n'
+    '    <protection_domain name="a" priority="30">\n        <program_image path="c" />\n    </protection_domain>\n'
+    '    <channel>\n        <end pd="a" id="5" pp="true" />\n        <end pd="b" id="1" />\n    </channel>\n'
+    '    <channel>\n        <end pd="b" id="7" />\n        <end pd="zz" id="2" />\n    </channel>')
+
+# Edits inside attribute values and between attributes: most keep every element whole (the fast path).
+inside_strategy = st.lists(
+    st.tuples(st.sampled_from([i for i, ch in enumerate(RICH) if ch in '"= ' and RICH[i - 1] not in "<\n"]),
+              st.integers(min_value=0, max_value=2),
+              st.sampled_from(["", "x", "1", "0", " ", "\n", "  ", "a", '"', "/"])),
+    min_size=1, max_size=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(inside_strategy)
+def test_edits_inside_elements_give_what_a_full_check_gives(steps: list[tuple[int, int, str]]) -> None:
+    text = RICH
+    analysis = analyse(text)
+    offset_shift = 0
+    for start, delete, insert in steps:
+        text, edit = apply(text, min(len(text), max(0, start + offset_shift)), delete, insert)
+        offset_shift += len(insert) - delete
+        analysis = analyse(text, analysis, [edit])
+        assert key(analysis.diagnostics) == key(analyse(text).diagnostics)
+
+
+def test_an_edit_inside_one_element_parses_that_element_alone() -> None:
+    first = analyse(RICH)
+    offset = RICH.index('perms="r" />') + len('perms="r')
+    text, edit = apply(RICH, offset, 0, "w")
+    second = analyse(text, first, [edit])
+    assert isinstance(second.state, State) and second.state.tree is None  # no whole-file parse
+    assert key(second.diagnostics) == key(analyse(text).diagnostics)
+    # A new line inside an element moves the findings below it, including those kept from before.
+    text3, edit3 = apply(text, text.index('<irq irq="33" id="5"'), 0, "\n        ")
+    third = analyse(text3, second, [edit3])
+    assert isinstance(third.state, State) and third.state.tree is None
+    assert key(third.diagnostics) == key(analyse(text3).diagnostics)
+    # Typing it away again reuses the element checked before.
+    text4, edit4 = apply(text3, text3.index('\n        <irq irq="33" id="5"'), 9, "")
+    fourth = analyse(text4, third, [edit4])
+    assert text4 == text
+    assert key(fourth.diagnostics) == key(second.diagnostics)

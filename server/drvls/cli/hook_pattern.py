@@ -24,7 +24,7 @@ def files_pattern() -> str:
         known, folders = KNOWN_NAMES, RULE_FOLDERS
         parts.append(r"(^|/)\.driven/rules\.md$")
         # Assistants' rule folders: any file with the folder's suffixes below it (`detect.rule_folder`).
-        for folder, _fmt, endings in folders:
+        for folder, _kind, endings in folders:
             inside = "/".join(map(re.escape, folder))
             parts.append(rf"(^|/){inside}/(.+/)?[^/]*({'|'.join(map(re.escape, endings))})$")
         parts.append(r"(^|/)\.roo/rules(-[^/]+)?/.+$")

@@ -7,8 +7,14 @@ element, then runs the linear cross-element checks.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import gc
+import operator
 import threading
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -17,9 +23,8 @@ from tree_sitter import Node, Tree
 
 from drvls.core.diagnostics import Diagnostic, Fix, Range, RelatedLocation, TextEdit
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
-from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, images, legacy, sysitems, target_note, xmltree
+from drvls.microkit import codes, cross, deep, images, incremental, legacy, snapshot, sysitems, target_note, xmltree
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -29,49 +34,71 @@ from drvls.microkit.xmltree import Anchor, El
 Key = tuple[bytes, frozenset[str] | None]  # an element's text and the domain names before it
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
-    """One top-level element's model and its own issues (offsets relative to `anchor`)."""
+    """One top-level element's model and its own issues (offsets relative to `anchor`), never changed.
+
+    A later snapshot may reuse it at another offset: the layout it sits in says where it starts.
+    """
 
     anchor: Anchor
     el: El
     item: Item | None
-    issues: list[Issue]
+    issues: tuple[Issue, ...]
     context: frozenset[str] | None = None  # domain names declared before it (its check depends on them)
     deps: frozenset[Path] = frozenset()  # files read while checking it (prefill files)
     key: Key | None = None  # None: depends on files, so never reused from the cache
 
-    @property
-    def start(self) -> int:
-        return self.anchor.base + self.el.start
 
-    @property
-    def end(self) -> int:
-        return self.anchor.base + self.el.end
-
-
-@dataclass
+@dataclass(frozen=True)
 class Layout:
-    """The children of `<system>` from the last analysis, in order, for re-use after an edit."""
+    """The children of `<system>` of one snapshot, in order, with where each starts in its text."""
 
-    items: list[Checked]
-    texts: list[tuple[int, int]]  # non-blank text directly inside <system>
-    starts: list[int] | None = None  # each item's start offset, kept up to date by the fast path
+    items: tuple[Checked, ...]
+    texts: tuple[tuple[int, int], ...]  # non-blank text directly inside <system>
+    starts: tuple[int, ...]
+    _bases: dict[Anchor, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def base_of(self, anchor: Anchor) -> int:
+        """Where `anchor`'s subtree starts in this snapshot's text (the anchor's own base for others)."""
+        bases = self._bases
+        if bases is None:
+            bases = dict(zip(map(_anchor_of, self.items), self.starts, strict=True))
+            object.__setattr__(self, "_bases", bases)
+        return bases.get(anchor, anchor.base)
+
+    def end_of(self, index: int) -> int:
+        checked = self.items[index]
+        return self.starts[index] + checked.el.end - checked.el.start
 
 
-@dataclass
+_anchor_of = operator.attrgetter("anchor")
+
+
+def _own_base(anchor: Anchor) -> int:
+    return anchor.base
+
+
+@dataclass(frozen=True)
 class State:
+    """One snapshot's private parse state: read by the next analysis, never changed by it."""
+
     tree: Tree | None
     target: Target
     data: bytes = b""
     blanked: bool = False  # the tree was (partly) parsed from text with attribute lists blanked
     layout: Layout | None = None
-    # The elements of the last analysis by text: what an edit can reuse (older versions are dropped).
-    cache: dict[Key, Checked] = field(default_factory=dict)
+    # The elements of this analysis by text: what an edit can reuse (older versions are dropped).
+    cache: Mapping[Key, Checked] = field(default_factory=dict)
     memo: cross.Memo = field(default_factory=cross.Memo)
-    # Held while an analysis uses this state; a concurrent analysis starts from scratch instead.
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    model: cross.System | None = None  # the system model of the last analysis (None: no <system>)
+    system: cross.System | None = None  # the assembled model (None when the file has no <system>)
+    recovered: bool = False  # built from the complete elements of a file with syntax errors
+    deep: bool = False  # read by the deep front end (see `deep`)
+    facts: incremental.Facts | None = None  # the findings by part, for the next edit
+    spares: tuple[Checked, ...] = ()  # elements the last edits replaced, for edits that bring a text back
+
+    def base_of(self, anchor: Anchor) -> int:
+        return self.layout.base_of(anchor) if self.layout is not None else anchor.base
 
 
 class MicrokitAnalyzer:
@@ -84,7 +111,7 @@ class MicrokitAnalyzer:
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         target, problems = resolve(ctx.settings, source.path)
         text = source.text
-        index = LineIndex(text)
+        index = snapshot.LazyLineIndex(text, text.encode("utf-8", "surrogatepass"))
         data = index.data
         diagnostics = [Diagnostic(codes.TARGET_SETTING.code, codes.TARGET_SETTING.severity, p, index.range(0, 0))
                        for p in problems]
@@ -93,41 +120,76 @@ class MicrokitAnalyzer:
             diagnostics.append(_cpp_diagnostic(cpp, text, index, source))
             return Analysis(diagnostics)
         previous = ctx.previous.state if ctx.previous is not None else None
-        state = previous if isinstance(previous, State) and previous.target == target else None
-        if state is not None and not state.lock.acquire(blocking=False):
-            state = None
-        if state is None:
-            state = State(tree=None, target=target)
-            state.lock.acquire()
+        if not (isinstance(previous, State) and previous.target == target):
+            previous = None
         deps: set[Path] = set()
-        try:
-            issues = self.run(state, data, list(ctx.edits), source, deps)
-            # Converted under the lock: issue offsets follow anchors that the next analysis moves.
-            diagnostics.extend(to_diagnostic(i, index, source) for i in issues)
-        finally:
-            state.lock.release()
+        with gc_paused():
+            issues, state = self.run(previous, target, data, list(ctx.edits), source, deps)
+        diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
         diagnostics = target_note.annotate(diagnostics, target, ctx.settings)
-        return Analysis(diagnostics, state=state, dependencies=frozenset(deps), model=state.model)
+        return snapshot.MicrokitAnalysis(diagnostics, state, frozenset(deps), source, index)
 
-    def run(self, state: State, data: bytes, edits: list[Edit], source: SourceFile, deps: set[Path]) -> list[Issue]:
-        """Parse (incrementally when the edits turn the state's text into this one) and check."""
-        incremental = state.tree is not None and consistent(state.data, edits, data)
-        old_tree = state.tree if incremental else None
-        tree, state.blanked = xmltree.parse_tracked(data, old_tree, edits if incremental else (), state.blanked)
-        if not incremental:
-            state.layout = None
-        state.tree = tree
-        state.data = data
+    def run(self, previous: State | None, target: Target, data: bytes, edits: list[Edit], source: SourceFile,
+            deps: set[Path]) -> tuple[list[Issue], State]:
+        """Parse (incrementally when the edits turn the previous text into this one) and check."""
         issues: list[Issue] = []
-        run = Run(state, data, state.target, issues, deps)
+        run = Run(previous, data, target, issues, deps)
         run.file_name = source.path.name if source.path is not None else "<input>"
+        small = len(edits) == 1 and edits[0].new_end_byte - edits[0].start_byte <= _DEPTH_RECHECK
+        if previous is not None and small and incremental.consistent_one(previous.data, edits[0], data) \
+                and run.edit_in_place(previous, edits[0]):
+            return issues, State(tree=None, target=target, data=data, layout=run.layout, cache=run.cache,
+                                 memo=run.memo, system=run.model, facts=run.facts, spares=run.spares)
+        reparse = previous is not None and previous.tree is not None and consistent(previous.data, edits, data)
+        if (not reparse or sum(e.new_end_byte - e.start_byte for e in edits) > _DEPTH_RECHECK) \
+                and deep.max_depth(data) > deep.DEEP:
+            run.check_deep()
+            return issues, State(tree=None, target=target, data=data, layout=run.layout, cache=run.cache,
+                                 memo=run.memo, system=run.model, recovered=run.recovered, deep=True,
+                                 facts=run.facts)
+        old_tree = previous.tree if reparse and previous is not None else None
+        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if reparse else (),
+                                              previous.blanked if previous is not None else False)
         run.old_tree = old_tree
-        run.edits = edits if incremental else []
+        run.edits = edits if reparse else []
+        if not reparse:
+            run.previous_layout = None
         run.check(tree)
-        return issues
+        state = State(tree=tree, target=target, data=data, blanked=blanked, layout=run.layout,
+                      cache=run.cache, memo=run.memo, system=run.model, recovered=run.recovered, facts=run.facts)
+        return issues, state
+
+
+_PAUSES = [0]  # analyses running with the cyclic collector paused
+_PAUSE_LOCK = threading.Lock()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a model is built.
+
+    A large file makes hundreds of thousands of small objects, none in a cycle; each allocation
+    burst would start a collection that walks every live object again, which made building the
+    model of a 100,000-line file several times slower than the work itself. Collection resumes
+    when the last analysis running has finished.
+    """
+    with _PAUSE_LOCK:
+        if _PAUSES[0] == 0:
+            _PAUSES.append(gc.isenabled())
+            gc.disable()
+        _PAUSES[0] += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSES[0] -= 1
+            if _PAUSES[0] == 0 and _PAUSES.pop():
+                gc.enable()
 
 
 MAX_REPLAYED_EDITS = 200
+_SPARES = 4
+_DEPTH_RECHECK = 1024  # inserted bytes after which an incremental parse first re-measures the nesting depth
 
 
 def consistent(old: bytes, edits: list[Edit], new: bytes) -> bool:
@@ -161,10 +223,6 @@ def consistent(old: bytes, edits: list[Edit], new: bytes) -> bool:
     return data[pos:] == new[pos:]
 
 
-def _diag(rule: RuleInfo, message: str, index: LineIndex, start: int, end: int) -> Diagnostic:
-    return Diagnostic(rule.code, rule.severity, message, index.range(start, end))
-
-
 def _cpp_diagnostic(cpp: legacy.CppReport, text: str, index: LineIndex, source: SourceFile) -> Diagnostic:
     """One diagnostic for a cpp template, each construct as related information."""
     def byte_range(start: int, end: int) -> Range:
@@ -177,23 +235,42 @@ def _cpp_diagnostic(cpp: legacy.CppReport, text: str, index: LineIndex, source: 
                       byte_range(cpp.start, cpp.end), related)
 
 
-def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile) -> Diagnostic:
-    base = item.anchor.base
+def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile,
+                  base_of: Callable[[Anchor], int] = _own_base) -> Diagnostic:
+    base = base_of(item.anchor)
     path = str(source.path) if source.path is not None else source.uri
-    related = tuple(RelatedLocation(path, index.range(r.anchor.base + r.start, r.anchor.base + r.end), r.message)
+    related = tuple(RelatedLocation(path, index.range(base_of(r.anchor) + r.start, base_of(r.anchor) + r.end),
+                                    r.message)
                     for r in item.related)
-    fixes = tuple(Fix(plan.title, tuple(TextEdit(index.range(c.anchor.base + c.start, c.anchor.base + c.end), c.text)
+    fixes = tuple(Fix(plan.title, tuple(TextEdit(index.range(base_of(c.anchor) + c.start,
+                                                             base_of(c.anchor) + c.end), c.text)
                                         for c in plan.changes))
                   for plan in item.fixes)
     return Diagnostic(item.rule.code, item.rule.severity, item.message,
                       index.range(base + item.start, base + item.end), related, fixes)
 
 
-class Run:
-    """One analysis pass over a parsed tree."""
+# Cross-element findings that say something is absent: while part of the file cannot be read, the
+# missing element may be the one hidden by the syntax error, so these wait until it parses again.
+_NEEDS_WHOLE_FILE = frozenset(rule.code for rule in (
+    codes.MAP_MR, codes.CHANNEL_PD, codes.CAP_PD, codes.SETVAR_MR, codes.MR_UNUSED, codes.PD_COUNT,
+    codes.PREFILL_SIZE_SETVAR))
 
-    def __init__(self, state: State, data: bytes, target: Target, issues: list[Issue], deps: set[Path]) -> None:
-        self.state = state
+
+_ENTITY_MESSAGE = ("DTD entity declarations are not supported: entities declared in a DOCTYPE are never "
+                   "expanded (and can be used for entity-expansion attacks)")
+_NO_ROOT_MESSAGE = "the file has no <system> root element (the Microkit tool panics on it)"
+
+
+def _wrong_root_message(name: str) -> str:
+    return f"the root element is <{name}>, not <system> (the Microkit tool panics on it)"
+
+
+class Run:
+    """One analysis pass over a parsed tree; reads the previous snapshot, builds the next one's parts."""
+
+    def __init__(self, previous: State | None, data: bytes, target: Target, issues: list[Issue],
+                 deps: set[Path]) -> None:
         self.data = data
         self.target = target
         self.issues = issues
@@ -203,30 +280,36 @@ class Run:
         self.old_tree: Tree | None = None
         self.edits: list[Edit] = []
         self.item_deps: frozenset[Path] = frozenset()
-        # The layout matches the previous text only; a run without a <system> leaves none behind.
-        self.previous_layout, state.layout = state.layout, None
-        state.model = None
+        self.previous_layout = previous.layout if previous is not None else None
+        self.old_cache: Mapping[Key, Checked] = previous.cache if previous is not None else {}
+        # What this run leaves for its snapshot (a run without a <system> leaves no layout).
+        self.layout: Layout | None = None
+        self.cache: Mapping[Key, Checked] = {}
+        self.memo = dataclasses.replace(previous.memo) if previous is not None else cross.Memo()
+        self.model: cross.System | None = None
+        self.facts: incremental.Facts | None = None
+        self.spares: tuple[Checked, ...] = ()
+        self.located = False  # the cross checks embedded a `file:row:col` in a message
+        self.recovered = False
 
     def check(self, tree: Tree) -> None:
         root_node = tree.root_node
         if root_node.has_error:
             self.syntax(tree)
+            if self.data.strip():
+                self.recover()
             return
         doctype = _find_doctype(root_node)
         if doctype is not None:
-            self.issues.append(Issue(codes.ENTITY, "DTD entity declarations are not supported: entities declared "
-                                     "in a DOCTYPE are never expanded (and can be used for entity-expansion "
-                                     "attacks)", Anchor(0), doctype.start_byte, doctype.end_byte))
+            self.issues.append(Issue(codes.ENTITY, _ENTITY_MESSAGE, Anchor(0), doctype.start_byte, doctype.end_byte))
         root = root_node.child_by_field_name("root")
         if root is None or root.type != "element":
-            self.issues.append(Issue(codes.NO_SYSTEM, "the file has no <system> root element (the Microkit tool "
-                                     "panics on it)", Anchor(0), 0, 0))
+            self.issues.append(Issue(codes.NO_SYSTEM, _NO_ROOT_MESSAGE, Anchor(0), 0, 0))
             return
         if xmltree.tag_name(root, self.data) != "system":
             tag_node = root.children[0]
-            self.issues.append(Issue(codes.NO_SYSTEM, f"the root element is <{xmltree.tag_name(root, self.data)}>, "
-                                     "not <system> (the Microkit tool panics on it)", Anchor(0),
-                                     tag_node.start_byte, tag_node.end_byte))
+            self.issues.append(Issue(codes.NO_SYSTEM, _wrong_root_message(xmltree.tag_name(root, self.data)),
+                                     Anchor(0), tag_node.start_byte, tag_node.end_byte))
             return
         self.system(root)
 
@@ -243,20 +326,90 @@ class Run:
             self.issues[:] = [Issue(codes.XML_SYNTAX, "the file is empty: a system description needs a <system> "
                                     "root element", Anchor(0), 0, 0)]
 
-    def system(self, root: Node) -> None:
-        layout = self.reuse_layout(root) or self.full_layout(root)
-        self.state.layout = layout
-        self.assemble(root, layout)
-        self.state.cache = {c.key: c for c in layout.items if c.key is not None}
+    def recover(self, deep_file: bool = False) -> None:
+        """Check every complete element of a file with syntax errors, so one broken element hides nothing else.
 
-    def full_layout(self, root: Node) -> Layout:
+        The well-formed elements found directly in `<system>` are checked as usual; findings that
+        need the whole file (an unknown name, an unused region) wait until it parses.
+        """
+        data = self.data
+        system_tag, segments = xmltree.recover_segments(data)
+        if system_tag is None:
+            return
+        syntax = list(self.issues)
+        self.issues.clear()
+        top = [(start, end) for start, end in segments
+               if xmltree.tag_name_of(data[start:end]) in xmltree.TOP_LEVEL_TAGS]
+        layout = self.span_layout(top, (), deep.well_formed if deep_file else xmltree.well_formed_element)
+        self.recovered = True
+        self.finish(xmltree.convert_start_tag(*system_tag, data), layout, None)
+        self.issues[:] = syntax + [i for i in self.issues if i.rule.code not in _NEEDS_WHOLE_FILE]
+
+    def check_deep(self) -> None:
+        """The whole check for a deeply nested file, read by expat (see `deep`)."""
+        data = self.data
+        parsed = deep.parse(data)
+        if parsed.error is not None:
+            offset, message = parsed.error
+            self.issues.append(Issue(codes.XML_SYNTAX, f"XML syntax error: {message}", Anchor(0), offset,
+                                     min(offset + 1, len(data))))
+            self.recover(deep_file=True)
+            return
+        if parsed.doctype is not None:
+            self.issues.append(Issue(codes.ENTITY, _ENTITY_MESSAGE, Anchor(0), *parsed.doctype))
+        if parsed.root is None:
+            self.issues.append(Issue(codes.NO_SYSTEM, _NO_ROOT_MESSAGE, Anchor(0), 0, 0))
+            return
+        name, tag_start, tag_end = parsed.root
+        if name != "system":
+            self.issues.append(Issue(codes.NO_SYSTEM, _wrong_root_message(name), Anchor(0), tag_start, tag_end))
+            return
+        system_el = xmltree.convert_start_tag(tag_start, tag_end, data)
+        system_el.end = parsed.root_end
+        self.finish(system_el, self.span_layout(parsed.children, parsed.texts, None), tag_end)
+
+    def span_layout(self, spans: Iterable[tuple[int, int]], texts: Iterable[tuple[int, int]],
+                    well_formed: Callable[[bytes], bool] | None) -> Layout:
+        """Top-level elements given by their spans, each checked unless its text is cached (or not well formed)."""
+        data = self.data
+        domains: frozenset[str] | None = None
+        items: list[Checked] = []
+        starts: list[int] = []
+        for start, end in spans:
+            chunk = data[start:end]
+            key = (chunk, domains)
+            checked = self.old_cache.get(key)
+            if checked is None or id(checked) in self.used:
+                if well_formed is not None and not well_formed(chunk):
+                    continue
+                checked = self.build_chunk(start, chunk, key, domains)
+            else:
+                self.used.add(id(checked))
+            items.append(checked)
+            starts.append(start)
+            if domains is None and isinstance(checked.item, Domains):
+                domains = checked.item.names
+        return Layout(tuple(items), tuple(texts), tuple(starts))
+
+    def system(self, root: Node) -> None:
+        layout = self.reuse_layout(root) or self.full_layout(xmltree.content_children(root))
+        self.finish(xmltree.convert_tag_only(root, self.data), layout, root.children[0].end_byte)
+
+    def finish(self, system_el: El, layout: Layout, content_start: int | None) -> None:
+        """`content_start`: just after `<system …>`, where text is checked (None: text is not checked)."""
+        self.layout = layout
+        self.assemble(system_el, content_start, layout)
+        self.cache = {c.key: c for c in layout.items if c.key is not None}
+
+    def full_layout(self, children: Iterable[Node], with_texts: bool = True) -> Layout:
         """Every child of `<system>`, each converted and checked unless its text is cached."""
         domains: frozenset[str] | None = None
         items: list[Checked] = []
+        starts: list[int] = []
         texts: list[tuple[int, int]] = []
         data, used = self.data, self.used
-        cache_get = self.state.cache.get
-        for node in xmltree.content_children(root):
+        cache_get = self.old_cache.get
+        for node in children:
             kind = node.type
             if kind == "element":
                 start = node.start_byte
@@ -266,14 +419,14 @@ class Run:
                     checked = self.build(node, key, domains)
                 else:
                     used.add(id(checked))
-                    checked.anchor.base = start
                 items.append(checked)
+                starts.append(start)
                 if domains is None and isinstance(checked.item, Domains):
                     domains = checked.item.names
-            elif kind in ("CDSect", "CharRef", "EntityRef") or (
-                    kind == "CharData" and data[node.start_byte:node.end_byte].strip()):
+            elif with_texts and (kind in ("CDSect", "CharRef", "EntityRef") or (
+                    kind == "CharData" and data[node.start_byte:node.end_byte].strip())):
                 texts.append((node.start_byte, node.end_byte))
-        return Layout(items, texts)
+        return Layout(tuple(items), tuple(texts), tuple(starts))
 
     def reuse_layout(self, root: Node) -> Layout | None:
         """After one edit inside one top-level element: re-check that element, shift the others.
@@ -285,15 +438,12 @@ class Run:
         if previous is None or self.old_tree is None or len(self.edits) != 1 or not previous.items:
             return None
         edit = self.edits[0]
-        items = previous.items
-        starts = previous.starts
-        if starts is None:
-            starts = previous.starts = [c.anchor.base + c.el.start for c in items]
+        items, starts = previous.items, previous.starts
         index = bisect_right(starts, edit.start_byte) - 1
         if index < 0:
             return None
         old = items[index]
-        start, end = old.start, old.end
+        start, end = starts[index], previous.end_of(index)
         if not (start < edit.start_byte and edit.old_end_byte < end) or old.el.tag == "domains":
             return None
         delta = edit.new_end_byte - edit.old_end_byte
@@ -309,67 +459,138 @@ class Run:
         if xmltree.tag_name(node, self.data) == "domains":
             return None
         key = (self.data[start:new_end], old.context)
-        cached = self.state.cache.get(key)
+        cached = self.old_cache.get(key)
         if cached is not None and all(cached is not c for c in items):
-            cached.anchor.base = start
             fresh = cached
         else:
             fresh = self.build(node, key, old.context)
-        for later in items[index + 1:]:
-            later.anchor.base += delta
-        texts = [(a + delta, b + delta) if a >= edit.old_end_byte else (a, b) for a, b in previous.texts]
-        shifted = [*starts[:index + 1], *(x + delta for x in starts[index + 1:])] if delta else starts
-        return Layout([*items[:index], fresh, *items[index + 1:]], texts, shifted)
+        texts = tuple((a + delta, b + delta) if a >= edit.old_end_byte else (a, b) for a, b in previous.texts)
+        shifted = (*starts[:index + 1], *(x + delta for x in starts[index + 1:])) if delta else starts
+        return Layout((*items[:index], fresh, *items[index + 1:]), texts, shifted)
 
-    def assemble(self, root: Node, layout: Layout) -> None:
+    def assemble(self, system_el: El, content_start: int | None, layout: Layout) -> None:
         """Collect per-element issues and the model in document order, then run the cross checks."""
-        system_el = xmltree.convert_tag_only(root, self.data)
         sys_model = cross.System(el=system_el)
-        self.state.model = sys_model  # filled below; what previews draw
-        Checker(self.target, self.issues).attributes(system_el, set(system_el.attrs))  # duplicates only
+        system_issues: list[Issue] = []
+        Checker(self.target, system_issues).attributes(system_el, set(system_el.attrs))  # duplicates only
         buckets: dict[type, list[Any]] = {ProtectionDomain: sys_model.pds, MemoryRegion: sys_model.mrs,
                                           Channel: sys_model.channels, IoAddressSpace: sys_model.spaces}
-        issues = self.issues
+        element_issues: list[Issue] = []
+        deps: set[Path] = set()
         domains_seen = False
         for checked in layout.items:
             if checked.issues:
-                issues.extend(checked.issues)
+                element_issues.extend(checked.issues)
             if checked.deps:
-                self.deps.update(checked.deps)
+                deps.update(checked.deps)
             item = checked.item
             bucket = buckets.get(type(item))
             if bucket is not None:
                 bucket.append(item)
             elif isinstance(item, Domains):
+                sys_model.domains.append(item)
                 if domains_seen:
-                    issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on element "
-                                        "'domains'", checked.anchor, checked.el.start, checked.el.tag_end))
+                    system_issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on "
+                                               "element 'domains'", checked.anchor, checked.el.start,
+                                               checked.el.tag_end))
                 domains_seen = True
-        content_start = root.children[0].end_byte  # just after `<system …>`
-        for start, end in _merge_adjacent(layout.texts):
-            self.text_in_system(start, end, first=start == content_start)
-        issues.extend(cross.check_system(sys_model, self.target, self.locate, self.state.memo))
-        flat = [pd for top in sys_model.pds for pd in top.walk()]
-        issues.extend(images.check_images(flat, self.state.memo.table, sys_model.channels, self.target, self.deps))
+        if content_start is not None:
+            for start, end in _merge_adjacent(list(layout.texts)):
+                system_issues.append(self.text_in_system(start, end, first=start == content_start))
+        self.model = sys_model
+        self.conclude(layout, system_issues, element_issues, deps)
 
-    def text_in_system(self, start: int, end: int, first: bool) -> None:
+    def conclude(self, layout: Layout, system_issues: Sequence[Issue], element_issues: Sequence[Issue],
+                 deps: set[Path], cross_issues: Sequence[Issue] | None = None) -> None:
+        """Run the cross checks (unless their findings are given) and keep every part for the next edit."""
+        model = self.model
+        assert model is not None
+        if cross_issues is None:
+            base_of = layout.base_of
+            self.located = False
+            cross_issues = cross.check_system(model, self.target, self.locate, self.memo,
+                                              lambda el: base_of(el.anchor) + el.start)
+        self.facts = incremental.Facts(model.el, tuple(system_issues), tuple(element_issues), tuple(cross_issues),
+                                       self.located, frozenset(deps))
+        self.deps.update(deps)
+        self.issues.extend(system_issues)
+        self.issues.extend(element_issues)
+        self.issues.extend(cross_issues)
+        # Never kept with the facts: rebuilding an image changes these without changing the text.
+        flat = [pd for top in model.pds for pd in top.walk()]
+        self.issues.extend(images.check_images(flat, self.memo.table, model.channels, self.target, self.deps))
+
+    def edit_in_place(self, previous: State, edit: Edit) -> bool:
+        """One edit strictly inside one top-level element (not `<domains>`): re-parse and re-check that
+        element alone, reuse everything else from `previous`. False when the edit needs the full path."""
+        layout, facts, model = previous.layout, previous.facts, previous.system
+        if layout is None or facts is None or model is None or previous.recovered or previous.deep \
+                or layout.texts or not layout.items:
+            return False
+        index = bisect_right(layout.starts, edit.start_byte) - 1
+        if index < 0:
+            return False
+        old = layout.items[index]
+        start, end = layout.starts[index], layout.end_of(index)
+        if not (start < edit.start_byte and edit.old_end_byte < end) or old.el.tag == "domains":
+            return False
+        delta = edit.new_end_byte - edit.old_end_byte
+        chunk = self.data[start:end + delta]
+        key = (chunk, old.context)
+        # Elements edited away lately (none is in the layout, so each can take the edited one's place):
+        # typing a character and deleting it again costs nothing the second time.
+        fresh = next((c for c in previous.spares if c.key == key), None)
+        if fresh is None:
+            if xmltree.tag_name_of(chunk) != old.el.tag or not xmltree.well_formed_element(chunk):
+                return False
+            fresh = self.build_chunk(start, chunk, key, old.context)
+        if type(fresh.item) is not type(old.item):
+            return False
+        items = (*layout.items[:index], fresh, *layout.items[index + 1:])
+        starts = (*layout.starts[:index + 1], *(x + delta for x in layout.starts[index + 1:])) if delta \
+            else layout.starts
+        self.layout = new_layout = Layout(items, (), starts)
+        self.model = _replaced(model, old.item, fresh.item, delta)
+        element_issues = [*(i for i in facts.element_issues if i.anchor is not old.anchor), *fresh.issues]
+        deps = set(facts.deps)
+        if old.deps or fresh.deps:
+            deps = {d for c in items for d in c.deps}
+        cross_issues: tuple[Issue, ...] | None = None
+        if not facts.located and incremental.signature(old.item) == incremental.signature(fresh.item):
+            shift = incremental.Shift(old.anchor, fresh.anchor, edit.start_byte - start, edit.old_end_byte - start,
+                                      delta)
+            cross_issues = incremental.remap(facts.cross_issues, shift)
+        self.conclude(new_layout, facts.system_issues, element_issues, deps, cross_issues)
+        cache = dict(self.old_cache)
+        if old.key is not None and cache.get(old.key) is old:
+            del cache[old.key]
+        if fresh.key is not None:
+            cache[fresh.key] = fresh
+        self.cache = cache
+        self.spares = (*(c for c in previous.spares if c is not fresh), old)[-_SPARES:]
+        return True
+
+    def text_in_system(self, start: int, end: int, first: bool) -> Issue:
         """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text
         node is checked on its own, and a text node's tag name is empty, hence `''`."""
         raw = self.data[start:end]
         leading = len(raw) - len(raw.lstrip())
         trail = len(raw) - len(raw.rstrip())
         name = "system" if first else ""
-        self.issues.append(Issue(codes.SYSTEM_TEXT, f"unexpected text found in element '{name}'", Anchor(0),
-                                 start + leading, end - trail))
+        return Issue(codes.SYSTEM_TEXT, f"unexpected text found in element '{name}'", Anchor(0), start + leading,
+                     end - trail)
 
     def build(self, node: Node, key: Key, domains: frozenset[str] | None) -> Checked:
         """Convert and check one top-level element."""
-        anchor = Anchor(node.start_byte)
-        el = xmltree.convert(node, self.data, anchor)
+        return self.build_chunk(node.start_byte, self.data[node.start_byte:node.end_byte], key, domains)
+
+    def build_chunk(self, start: int, chunk: bytes, key: Key, domains: frozenset[str] | None) -> Checked:
+        anchor = Anchor(start)
+        el = xmltree.convert_chunk(chunk, 0, anchor)
         issues: list[Issue] = []
         self.item_deps = frozenset()
         item, cacheable = self.check_top(el, Checker(self.target, issues), domains)
-        checked = Checked(anchor, el, item, issues, domains, self.item_deps, key if cacheable else None)
+        checked = Checked(anchor, el, item, tuple(issues), domains, self.item_deps, key if cacheable else None)
         self.used.add(id(checked))
         return checked
 
@@ -400,11 +621,27 @@ class Run:
 
     def locate(self, el: El) -> str:
         """`file:row:col` (1-based, as the tool prints it) for messages that embed a location."""
-        offset = el.anchor.base + el.start
+        self.located = True
+        layout = self.layout
+        offset = (layout.base_of(el.anchor) if layout is not None else el.anchor.base) + el.start
         line = self.data.count(b"\n", 0, offset)
         line_start = self.data.rfind(b"\n", 0, offset) + 1
         column = len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
         return f"{self.file_name}:{line + 1}:{column}"
+
+
+def _replaced(model: cross.System, old: Item | None, new: Item | None, delta: int) -> cross.System:
+    """`model` with one top-level item exchanged (same kind: the edit kept the element's tag)."""
+    lists: dict[str, list[Any]] = {"pds": model.pds, "mrs": model.mrs, "channels": model.channels,
+                                   "spaces": model.spaces}
+    changed: dict[str, list[Any]] = {}
+    for name, items in lists.items():
+        if old is not None and items and type(items[0]) is type(old):
+            at = [id(x) for x in items].index(id(old))
+            changed[name] = [*items[:at], new, *items[at + 1:]]
+    system_el = copy.copy(model.el)
+    system_el.end = model.el.end + delta
+    return dataclasses.replace(model, el=system_el, **changed)
 
 
 def _merge_adjacent(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

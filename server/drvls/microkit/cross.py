@@ -9,6 +9,7 @@ from drvls.core.rules import RuleInfo
 from drvls.microkit import codes, legacy
 from drvls.microkit.model import (
     Channel,
+    Domains,
     IoAddressSpace,
     Issue,
     Map,
@@ -26,6 +27,12 @@ IOVA_LIMIT = 1 << 39
 
 # Formats an element's location as the tool prints it: `file:row:col`.
 Locate = Callable[[El], str]
+# An element's byte offset in the analysed text.
+Offset = Callable[[El], int]
+
+
+def _offset(el: El) -> int:
+    return el.anchor.base + el.start
 
 
 @dataclass
@@ -35,6 +42,7 @@ class System:
     mrs: list[MemoryRegion] = field(default_factory=list)
     channels: list[Channel] = field(default_factory=list)
     spaces: list[IoAddressSpace] = field(default_factory=list)
+    domains: list[Domains] = field(default_factory=list)  # every <domains> (only the first counts)
 
 
 @dataclass
@@ -62,7 +70,8 @@ class Memo:
         check_phys_overlap(mrs, self.region_issues)
 
 
-def check_system(system: System, target: Target, locate: Locate, memo: Memo | None = None) -> list[Issue]:
+def check_system(system: System, target: Target, locate: Locate, memo: Memo | None = None,
+                 offset: Offset = _offset) -> list[Issue]:
     out: list[Issue] = []
     memo = memo if memo is not None else Memo()
     memo.refresh(system.mrs)
@@ -86,7 +95,7 @@ def check_system(system: System, target: Target, locate: Locate, memo: Memo | No
                                  "children on x86_64", pd.el, "name"))
     check_irqs(flat, out)
     check_channels(system.channels, by_name, target, out)
-    check_ioports(flat, locate, out)
+    check_ioports(flat, locate, out, offset)
     check_all_maps(flat, mrs, target, memo, out)
     check_io_spaces(system.spaces, mrs, out)
     check_caps(flat, locate, out)
@@ -238,7 +247,7 @@ def check_ppc(channel: Channel, by_name: dict[str, ProtectionDomain], target: Ta
                               related_to(other.el, "name", "the other PD of the channel"))))
 
 
-def check_ioports(flat: list[ProtectionDomain], locate: Locate, out: list[Issue]) -> None:
+def check_ioports(flat: list[ProtectionDomain], locate: Locate, out: list[Issue], offset: Offset = _offset) -> None:
     ranges = []
     for pd in flat:
         seen: dict[int, El] = {}
@@ -258,8 +267,7 @@ def check_ioports(flat: list[ProtectionDomain], locate: Locate, out: list[Issue]
     widest = None
     for item in ranges:
         if widest is not None and item[0] < widest[1]:
-            a, b = (widest, item) if widest[2].el.anchor.base + widest[2].el.start < \
-                item[2].el.anchor.base + item[2].el.start else (item, widest)
+            a, b = (widest, item) if offset(widest[2].el) < offset(item[2].el) else (item, widest)
             out.append(issue(codes.IOPORT_DUPLICATE, f"I/O port id: {b[2].id}, half-open range: [{b[0]:#x}, "
                              f"{b[1]:#x}) in protection domain: '{b[3].name}' @ {locate(b[3].el)} overlaps with I/O "
                              f"port id: {a[2].id}, half-open range: [{a[0]:#x}, {a[1]:#x}) in protection domain: "

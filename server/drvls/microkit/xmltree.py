@@ -75,6 +75,7 @@ def parse_tracked(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = 
     errors however it was reached.
     """
     if old is not None and edits:
+        old = old.copy()  # the previous snapshot keeps its own tree unchanged
         for e in edits:
             old.edit(start_byte=e.start_byte, old_end_byte=e.old_end_byte, new_end_byte=e.new_end_byte,
                      start_point=Point(*e.start_point), old_end_point=Point(*e.old_end_point),
@@ -90,12 +91,21 @@ def parse_tracked(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = 
 
 
 class Anchor:
-    """The absolute byte offset that a cached subtree's relative offsets are counted from."""
+    """What a cached subtree's relative offsets are counted from: an identity, never moved.
 
-    __slots__ = ("base",)
+    `base` is the subtree's start in the text it was converted from. A later snapshot that reuses
+    the subtree at another place says where it now starts (`Layout.base_of`); the anchor itself is
+    never changed, so earlier snapshots keep their offsets.
+    """
+
+    __slots__ = ("_base",)
 
     def __init__(self, base: int) -> None:
-        self.base = base
+        self._base = base
+
+    @property
+    def base(self) -> int:
+        return self._base
 
 
 @dataclass(frozen=True)
@@ -215,10 +225,14 @@ def convert(node: Node, data: bytes, anchor: Anchor) -> El:
     The subtree has no syntax errors (tree-sitter said so), so one regular-expression scan over
     its text builds the same structure far faster than visiting every tree-sitter node.
     """
-    base = anchor.base
-    chunk = data[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
+    chunk = data[node.start_byte:node.end_byte]
+    return convert_chunk(chunk, node.start_byte - anchor.base, anchor)
+
+
+def convert_chunk(chunk_bytes: bytes, rel: int, anchor: Anchor) -> El:
+    """A well-formed element's text as `El`s; `rel` is where it starts relative to `anchor`."""
+    chunk = chunk_bytes.decode("utf-8", "surrogateescape")
     ascii_chunk = chunk.isascii()
-    rel = node.start_byte - base
     root: El | None = None
     stack: list[El] = []
     for match in _MARKUP_S.finditer(chunk):
@@ -244,7 +258,7 @@ def convert(node: Node, data: bytes, anchor: Anchor) -> El:
         if not match.group(4):
             stack.append(el)
     if root is None:  # cannot happen for a well-formed element; keep the contract anyway
-        root = El("", rel, rel + node.end_byte - node.start_byte, rel, anchor)
+        root = El("", rel, rel + len(chunk_bytes), rel, anchor)
     return root
 
 
@@ -287,12 +301,88 @@ def _char_index(el: El, rel_byte: int) -> int:
 def convert_tag_only(node: Node, data: bytes) -> El:
     """The element's own tag and attributes (offsets relative to the file start), without children."""
     tag_node = node.children[0]
-    src = data[tag_node.start_byte:tag_node.end_byte].decode("utf-8", "surrogateescape")
+    el = convert_start_tag(tag_node.start_byte, tag_node.end_byte, data)
+    el.start, el.end = node.start_byte, node.end_byte
+    return el
+
+
+def convert_start_tag(start: int, end: int, data: bytes) -> El:
+    """An element from its start tag alone (offsets relative to the file start), e.g. an unclosed `<system>`."""
+    src = data[start:end].decode("utf-8", "surrogateescape")
     match = _TAG_NAME_S.match(src)
     name = match.group(1) if match else ""
-    el = El(local(name), node.start_byte, node.end_byte, tag_node.end_byte, Anchor(0), src)
+    el = El(local(name), start, end, end, Anchor(0), src)
     _read_attrs(el, src[match.end():] if match else src)
     return el
+
+
+def tag_name_of(chunk: bytes) -> str:
+    match = _TAG_NAME.match(chunk)
+    return local(match.group(1).decode("utf-8", "replace")) if match else ""
+
+
+# Elements that can only be children of <system> (a child `<protection_domain>` aside).
+TOP_LEVEL_TAGS = frozenset({"protection_domain", "memory_region", "channel", "domains", "io_address_space"})
+_ONLY_TOP = frozenset({b"memory_region", b"channel", b"domains", b"io_address_space"})
+# Markup for recovery: a tag whose quoted values never contain `<` (so a dropped quote loses one tag,
+# not the rest of the file), comments, CDATA and processing instructions (skipped).
+_RECOVER = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+                      rb"|<(/?)([A-Za-z_][\w.:-]*)((?:[^<>\"'/]|\"[^\"<]*\"|'[^'<]*')*)(/?)>", re.S)
+
+
+def recover_segments(data: bytes) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+    """In a file with syntax errors: the `<system>` start tag and the spans of the elements directly in it.
+
+    A tolerant scan keeps a stack of open elements: an end tag closes up to its match (an unmatched
+    one is ignored), and a start tag of an element that only `<system>` holds — or a
+    `<protection_domain>` indented no deeper than the open one — closes an element left open. The
+    spans are candidates: each is parsed on its own and used only if it is well formed. Linear in
+    the file's size and in nesting depth.
+    """
+    system: tuple[int, int] | None = None
+    segments: list[tuple[int, int]] = []
+    stack: list[tuple[bytes, int, int]] = []  # (name, indentation, start) of open elements below <system>
+    for match in _RECOVER.finditer(data):
+        raw = match.group(2)
+        if raw is None:
+            continue
+        name = raw.rsplit(b":", 1)[-1]
+        start, end = match.span()
+        if system is None:
+            if name == b"system" and not match.group(1):
+                system = (start, end)
+                if match.group(4):
+                    break
+            continue
+        if match.group(1):
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    if i == 0:
+                        segments.append((stack[0][2], end))
+                    del stack[i:]
+                    break
+            else:
+                if name == b"system":
+                    break
+            continue
+        if stack and (name in _ONLY_TOP or (name == b"protection_domain" and _column(data, start) <= stack[0][1])):
+            stack.clear()
+        if match.group(4):
+            if not stack:
+                segments.append((start, end))
+        else:
+            stack.append((name, _column(data, start) if not stack else 0, start))
+    return system, segments
+
+
+def _column(data: bytes, offset: int) -> int:
+    return offset - (data.rfind(b"\n", 0, offset) + 1)
+
+
+def well_formed_element(chunk: bytes) -> bool:
+    """Whether `chunk` on its own is one well-formed element."""
+    root = parser().parse(chunk).root_node
+    return not root.has_error and root.child_by_field_name("root") is not None
 
 
 def content_children(node: Node) -> Iterator[Node]:

@@ -1,24 +1,27 @@
-"""The view model of a Microkit system, from the analyzer's typed model (`microkit.cross.System`)."""
+"""The view model of a Microkit system, from the analyzer's typed model (`microkit.snapshot.SystemModel`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from drvls.core.text import LineIndex
-from drvls.microkit.cross import System
 from drvls.microkit.model import End, Map, MemoryRegion, ProtectionDomain
+from drvls.microkit.snapshot import SystemModel
 from drvls.microkit.target import Target
 from drvls.microkit.values import parse_bool, parse_number
-from drvls.microkit.xmltree import El
+from drvls.microkit.xmltree import Anchor, El
 from drvls.views import isolation, memory
 from drvls.views.model import Access, AddressSpace, Domain, Link, Place, Region, Span, SystemView
 
 
 class _Places:
-    def __init__(self, text: str, path: str | None) -> None:
+    def __init__(self, text: str, path: str | None, base_of: Callable[[Anchor], int]) -> None:
         self.index = LineIndex(text)
         self.path = path
+        self.base_of = base_of  # where an element's anchor sits in this snapshot's text
 
     def of(self, el: El) -> Place:
-        pos = self.index.position(el.anchor.base + el.start)
+        pos = self.index.position(self.base_of(el.anchor) + el.start)
         return Place(self.path, pos.line, pos.character)
 
 
@@ -38,8 +41,8 @@ def _cached(m: Map) -> bool:
     return True if raw is None else bool(parse_bool(raw))
 
 
-def build(system: System, target: Target, text: str, name: str, path: str | None) -> SystemView:
-    places = _Places(text, path)
+def build(system: SystemModel, target: Target, text: str, name: str, path: str | None) -> SystemView:
+    places = _Places(text, path, system.base_of)
     regions = {mr.name: mr for mr in system.mrs if mr.name is not None}
     iomapped = {m.mr for space in system.spaces for m in space.maps if m.mr is not None}
     domains: list[Domain] = []
@@ -113,7 +116,7 @@ def _calls(a: End, b: End, servers: set[str | None], priority: dict[str | None, 
     return priority.get(a.pd, 0) < priority.get(b.pd, 0)
 
 
-def _links(system: System, places: _Places, known: set[str]) -> list[Link]:
+def _links(system: SystemModel, places: _Places, known: set[str]) -> list[Link]:
     out: list[Link] = []
     every = [pd for top in system.pds for pd in top.walk()]
     legacy_servers = {pd.name for pd in every if pd.legacy_pp}

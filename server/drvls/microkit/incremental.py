@@ -1,0 +1,93 @@
+"""What makes a keystroke cost what it touches: facts kept per snapshot, and the reuse of cross-check results.
+
+An edit inside one top-level element re-parses that element alone. The cross-element checks read
+only some facts of each element (names, ids, addresses, sizes, priorities, …: its `signature`);
+when the edited element's signature is unchanged, the previous cross-check findings still hold and
+are only moved (`remap`). Otherwise the cross checks run again over the whole model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drvls.core.languages import Edit
+from drvls.microkit.model import Change, FixPlan, Issue, Related
+from drvls.microkit.xmltree import Anchor, El
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The parts of one snapshot's findings, kept apart so the next edit can replace one element's share."""
+
+    system_el: El
+    system_issues: tuple[Issue, ...]  # `<system>`'s attributes, text in it, a repeated `<domains>`
+    element_issues: tuple[Issue, ...]  # every top-level element's own findings
+    cross_issues: tuple[Issue, ...]
+    located: bool  # a cross finding embeds a `file:row:col`, which any edit above it changes
+    deps: frozenset[Path]
+
+
+def consistent_one(old: bytes, edit: Edit, new: bytes) -> bool:
+    """Whether one edit turns `old` into `new` (inserted text aside), without copying either."""
+    start, old_end, new_end = edit.start_byte, edit.old_end_byte, edit.new_end_byte
+    if not 0 <= start <= old_end <= len(old) or new_end < start:
+        return False
+    if len(new) != len(old) - (old_end - start) + (new_end - start):
+        return False
+    return new.startswith(memoryview(old)[:start]) and new.endswith(memoryview(old)[old_end:])
+
+
+def signature(value: Any) -> Any:
+    """The facts of a model item that the cross checks read: every field but elements and caches."""
+    if isinstance(value, El):
+        return value.tag
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(signature(getattr(value, f.name)) for f in dataclasses.fields(value)
+                                        if f.name != "el" and not f.name.startswith("_")))
+    if isinstance(value, (list, tuple)):
+        return tuple(signature(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, signature(v)) for k, v in value.items())
+    return value
+
+
+class Moved(Exception):
+    """A finding's range overlaps the edit: it cannot be moved, so the checks run again."""
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Moves offsets of the edited element (relative to its anchor) from the old text to the new one."""
+
+    old: Anchor
+    new: Anchor
+    edit_start: int  # relative to the element's start
+    edit_old_end: int
+    delta: int
+
+    def span(self, anchor: Anchor, start: int, end: int) -> tuple[Anchor, int, int]:
+        if anchor is not self.old:
+            return anchor, start, end
+        if end <= self.edit_start:
+            return self.new, start, end
+        if start >= self.edit_old_end and start > self.edit_start:
+            return self.new, start + self.delta, end + self.delta
+        raise Moved
+
+    def issue(self, found: Issue) -> Issue:
+        anchor, start, end = self.span(found.anchor, found.start, found.end)
+        related = tuple(Related(*self.span(r.anchor, r.start, r.end), r.message) for r in found.related)
+        fixes = tuple(FixPlan(plan.title, tuple(Change(*self.span(c.anchor, c.start, c.end), c.text)
+                                                for c in plan.changes)) for plan in found.fixes)
+        return dataclasses.replace(found, anchor=anchor, start=start, end=end, related=related, fixes=fixes)
+
+
+def remap(issues: tuple[Issue, ...], shift: Shift) -> tuple[Issue, ...] | None:
+    """The findings moved by `shift`, or None when one of them touches the edited text."""
+    try:
+        return tuple(shift.issue(i) for i in issues)
+    except Moved:
+        return None
