@@ -127,7 +127,8 @@ class MicrokitAnalyzer:
             issues, state = self.run(previous, target, data, list(ctx.edits), source, deps)
         diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
         diagnostics = target_note.annotate(diagnostics, target, ctx.settings)
-        return snapshot.MicrokitAnalysis(diagnostics, state, frozenset(deps), source, index)
+        return snapshot.MicrokitAnalysis(diagnostics, state=state, dependencies=frozenset(deps), source=source,
+                                         index=index)
 
     def run(self, previous: State | None, target: Target, data: bytes, edits: list[Edit], source: SourceFile,
             deps: set[Path]) -> tuple[list[Issue], State]:

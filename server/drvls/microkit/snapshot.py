@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drvls.core.diagnostics import Diagnostic, Position, Range
+from drvls.core.diagnostics import Position, Range
 from drvls.core.languages import Analysis, SourceFile
 from drvls.core.symbols import SymbolIndex
 from drvls.core.text import LineIndex
@@ -123,40 +123,37 @@ class LazyLineIndex(LineIndex):
         return super().position(byte_offset)
 
 
+@dataclass(frozen=True)
 class MicrokitAnalysis(Analysis):
-    """An `Analysis` whose `model` and `symbols` are built from the snapshot on first use."""
+    """An `Analysis` whose `model` and `symbols` are built from the snapshot on first use.
 
-    def __init__(self, diagnostics: list[Diagnostic], state: State, dependencies: frozenset[Path],
-                 source: SourceFile, index: LineIndex) -> None:
-        super().__init__(diagnostics, state=state, dependencies=dependencies)
-        self._source = source
-        self._index = index
-        self._model_built = False
-        self._symbols_built = False
+    Both are fields the constructor does not take (`init=False`), so `dataclasses.replace` (the
+    engine's) copies the snapshot without building them; they are computed when first read and
+    kept in `_lazy`, which is the one thing that changes after construction.
+    """
 
-    @property
-    def model(self) -> Any:
-        if not getattr(self, "_model_built", True):
-            self._model_value = build_model(self.state, self._source, self._index)
-            self._model_built = True
-        return self._model_value
+    source: SourceFile | None = None
+    index: LineIndex | None = None
+    symbols: SymbolIndex = field(default=SymbolIndex(), init=False, compare=False)
+    model: Any = field(default=None, init=False, compare=False)
+    _lazy: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    @model.setter
-    def model(self, value: Any) -> None:
-        self._model_value = value
-        self._model_built = True
+    def __getattribute__(self, name: str) -> Any:
+        if name == "model" or name == "symbols":
+            lazy = object.__getattribute__(self, "_lazy")
+            if name not in lazy:
+                lazy[name] = object.__getattribute__(self, f"_build_{name}")()
+            return lazy[name]
+        return object.__getattribute__(self, name)
 
-    @property
-    def symbols(self) -> SymbolIndex:
-        if not getattr(self, "_symbols_built", True):
-            from drvls.microkit.symbols import build_index
-            model = self.model
-            self._symbols_value = build_index(model) if model is not None else SymbolIndex(path=self._source.path)
-            self._symbols_built = True
-        return self._symbols_value
+    def _build_model(self) -> Any:
+        assert self.source is not None and self.index is not None
+        return build_model(self.state, self.source, self.index)
 
-    @symbols.setter
-    def symbols(self, value: SymbolIndex) -> None:
-        self._symbols_value = value
-        self._symbols_built = True
+    def _build_symbols(self) -> SymbolIndex:
+        from drvls.microkit.symbols import build_index
+
+        model = self.model
+        path = self.source.path if self.source is not None else None
+        return build_index(model) if model is not None else SymbolIndex(path=path)
 
