@@ -18,7 +18,8 @@ HEAD = ('<system>\n    <memory_region name="m" size="0x1000" />\n'
 
 def analyse(text: str) -> list[Diagnostic]:
     source = SourceFile(path=Path("deep.system"), data=text.encode(), text=text)
-    return check_source(source, AnalysisContext(settings=Settings(), workspace=DiskWorkspace()), ANALYZER).diagnostics
+    found = check_source(source, AnalysisContext(settings=Settings(), workspace=DiskWorkspace()), ANALYZER).diagnostics
+    return [d for d in found if d.code != "MK201"]  # its program image is never built
 
 
 def nested(depth: int) -> str:

@@ -28,6 +28,8 @@ def view_of(source: SourceFile, ctx: AnalysisContext) -> SystemView:
 
 def from_analysis(analysis: Analysis, source: SourceFile, ctx: AnalysisContext, name: str) -> SystemView:
     model = analysis.model
+    if getattr(model, "recovered", False) and not (model.pds or model.mrs or model.channels):
+        model = None  # a file with syntax errors and no complete element: say why instead of an empty page
     path = str(source.path) if source.path is not None else None
     if source.path is not None and source.path.suffix == ".system" and model is not None:
         from drvls.microkit.target import resolve

@@ -48,6 +48,8 @@ def container_name(symbol: Symbol, indexes: list[SymbolIndex]) -> str | None:
 
 
 async def symbols(server: DrvlsServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+    for doc in server.documents.all():  # an open document not analysed yet still has its names found
+        await server.analyse_current(doc)
     indexes = server.held_indexes()
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(server.thread_pool,
