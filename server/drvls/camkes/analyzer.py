@@ -39,7 +39,7 @@ class CamkesAnalyzer:
     binary = False
 
     def handles(self, path: PurePath) -> bool:
-        return path.suffix in EXTENSIONS
+        return path.suffix.lower() in EXTENSIONS
 
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         settings = read_settings(ctx.settings)

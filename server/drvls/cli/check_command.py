@@ -12,7 +12,7 @@ from typing import Any
 
 from drvls.cli.errors import UsageError
 from drvls.cli.output import FORMATS, write_report
-from drvls.core.config import Settings, load_settings
+from drvls.core.config import Settings, ignored_setting_warning, load_settings
 from drvls.core.diagnostics import FileDiagnostics, Severity
 from drvls.core.discovery import iter_files
 from drvls.core.engine import check_path
@@ -154,17 +154,55 @@ def run(args: argparse.Namespace) -> int:
     if args.config_file is not None and not args.config_file.is_file():
         raise UsageError(f"no such config file: {args.config_file}")
     base = load_settings(args.paths[0].resolve(), cli=cli, config_path=args.config_file)
+    required = bool(base.section("signing").get("require_signatures"))
     excludes = list(args.exclude) + repository_excludes(base)
-    files = list(iter_files(args.paths, excludes))
+    files = list(iter_files(args.paths, excludes, every=required))
     named = [p for p in args.paths if p.is_file()]
     for path in named:
         if analyzer_for(path, named=True) is None:
             print(f"drvls: warning: {path}: no analyzer for this kind of file; skipped", file=sys.stderr)
     files = [f for f in files if analyzer_for(f, named=f in named) is not None]
+    if required and not files:
+        raise UsageError("--require-signatures: no file to check below "
+                         + ", ".join(str(p) for p in args.paths) + " (0 files is not a pass)")
+    if args.output is not None:
+        refuse_output_over_input(args.output, files)
+    warn_ignored_settings(files, cli, args.config_file)
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in args.paths]
     results = check_files(files, cli, args.config_file, roots, args.jobs, named)
     write_report(results, args.format, args.output, base)
     return exit_status(results, args.fail_on)
+
+
+def refuse_output_over_input(output: Path, files: Sequence[Path]) -> None:
+    """`-o` must never name a file being checked (or its signature): that would replace a source."""
+    try:
+        target = output.resolve()
+    except (OSError, RuntimeError):
+        return
+    for file in files:
+        source = file.resolve()
+        if target in (source, source.with_name(source.name + ".sig")) or _same_file(output, file):
+            raise UsageError(f"-o {output}: that is one of the files being checked; "
+                             "the report would replace it (choose another output file)")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def warn_ignored_settings(files: Sequence[Path], cli: dict[str, Any], config_file: Path | None) -> None:
+    """One warning per repository config file that tried to set a trust-relevant setting."""
+    seen: set[Path] = set()
+    for folder in sorted({f.resolve().parent for f in files}):
+        settings = load_settings(folder / "-", cli=cli, config_path=config_file)
+        warning = ignored_setting_warning(settings)
+        if warning is not None and settings.config_file not in seen:
+            seen.add(settings.config_file)  # type: ignore[arg-type]
+            print(f"drvls: warning: {warning}", file=sys.stderr)
 
 
 def repository_excludes(settings: Settings) -> list[str]:

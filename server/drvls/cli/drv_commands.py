@@ -88,12 +88,12 @@ def run_decompile(args: argparse.Namespace) -> int:
 
 
 def run_preview(args: argparse.Namespace) -> int:
+    from drvls.core.reading import ReadProblem, read_bounded
     from drvls.drv.preview import PreviewError, build_preview, render
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        return error(f"{args.file}: cannot read: {exc.strerror or exc}")
+    data = read_bounded(args.file)
+    if isinstance(data, ReadProblem):
+        return error(f"{args.file}: cannot read: {data.reason}")
     try:
         preview = build_preview(data, args.file.name)
     except PreviewError as exc:

@@ -15,3 +15,6 @@ BINARY_CONTENT = rule("DL004", "binary-content", Severity.ERROR,
                       "A text file holds NUL bytes: it is most likely binary.", FAMILY)
 INTERNAL_ERROR = rule("DL005", "internal-error", Severity.ERROR,
                       "drvls itself failed on this file; please report it. Other files are unaffected.", FAMILY)
+TIME_BUDGET = rule("DL006", "analysis-time-budget", Severity.ERROR,
+                   "Analysing the file took longer than `analysis-timeout` seconds and was stopped; "
+                   "the file's other diagnostics are not shown.", FAMILY)

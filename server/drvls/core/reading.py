@@ -27,24 +27,54 @@ class ReadProblem:
     size: int | None = None  # the size when it is known to be over the cap
 
 
-def read_bounded(path: Path, cap: int = DEFAULT_CAP) -> bytes | ReadProblem:
-    """The file's bytes when it is a regular file of at most `cap` bytes, else why not. Never blocks."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_regular(path: Path) -> tuple[int, os.stat_result] | ReadProblem:
+    """A descriptor of `path` opened non-blocking, with its `fstat`, when it is a regular file."""
     try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
+        fd = os.open(path, _FLAGS)
+    except (FileNotFoundError, NotADirectoryError):
         return ReadProblem("no such file", "missing")
-    except NotADirectoryError:
-        return ReadProblem("no such file", "missing")
+    except ValueError:  # a NUL byte in the path
+        return ReadProblem("the path holds a NUL byte", "error")
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket, or a FIFO without a writer on some systems
             return ReadProblem("not a regular file (a pipe, socket or device)", "not-regular")
         return ReadProblem(exc.strerror or str(exc), "error")
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
-            return ReadProblem(f"not a regular file ({kind})", "not-regular")
+    except OSError as exc:
+        os.close(fd)
+        return ReadProblem(exc.strerror or str(exc), "error")
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+        return ReadProblem(f"not a regular file ({kind})", "not-regular")
+    return fd, info
+
+
+def read_head(path: Path, size: int) -> bytes | ReadProblem:
+    """The first `size` bytes of a regular file (for magic numbers and byte order marks)."""
+    opened = open_regular(path)
+    if isinstance(opened, ReadProblem):
+        return opened
+    fd, _info = opened
+    try:
+        return os.read(fd, size)
+    except OSError as exc:
+        return ReadProblem(exc.strerror or str(exc), "error")
+    finally:
+        os.close(fd)
+
+
+def read_bounded(path: Path, cap: int = DEFAULT_CAP) -> bytes | ReadProblem:
+    """The file's bytes when it is a regular file of at most `cap` bytes, else why not. Never blocks."""
+    opened = open_regular(path)
+    if isinstance(opened, ReadProblem):
+        return opened
+    fd, info = opened
+    try:
         if info.st_size > cap:
             return ReadProblem(f"file is {info.st_size} bytes, over the {cap}-byte limit", "too-large", info.st_size)
         chunks: list[bytes] = []

@@ -78,7 +78,7 @@ class MicrokitAnalyzer:
     binary = False
 
     def handles(self, path: PurePath) -> bool:
-        return path.suffix == ".system"
+        return path.suffix.lower() == ".system"
 
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         target, problems = resolve(ctx.settings, source.path)
