@@ -46,6 +46,7 @@ class CamkesAnalyzer:
         read = workspace_reader(ctx)
         path = normal(source.path) if source.path is not None else None
         own = load(source.text, path, settings, read, _reuse(ctx))
+        ctx.check_deadline()  # the time budget (core/engine.py): between parsing and the app checks
         is_app = any(isinstance(item, m.Assembly) for item in own.parsed.items)
         apps = [] if is_app or path is None else importing_apps(path, list(ctx.workspace.roots()), settings, read)
         if apps and path is not None:

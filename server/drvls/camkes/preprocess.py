@@ -26,7 +26,7 @@ CPP_ERROR = re.compile(r"^(.*?):(\d+):(?:(\d+):)?\s*(?:fatal )?error:\s*(.*)$")
 # Words cpp rewrites even without a `#` line in the file (GNU C predefined macros).
 PREDEFINED = frozenset({"linux", "unix", "i386"})
 PSEUDO_FILES = ("<built-in>", "<command-line>")
-CPP_TIMEOUT_SECONDS = 4.0  # cpp runs under core.limits: own process group, memory and time limits
+CPP_TIMEOUT_SECONDS = 3.0  # cpp runs under core.limits: own process group, memory and time limits
 
 
 class CppMissing(Exception):

@@ -18,3 +18,5 @@ INTERNAL_ERROR = rule("DL005", "internal-error", Severity.ERROR,
 TIME_BUDGET = rule("DL006", "analysis-time-budget", Severity.ERROR,
                    "Analysing the file took longer than `analysis-timeout` seconds and was stopped; "
                    "the file's other diagnostics are not shown.", FAMILY)
+TOO_MANY = rule("DL007", "too-many-diagnostics", Severity.WARNING,
+                "The file has more problems than `max-diagnostics`; only the first ones are shown.", FAMILY)

@@ -23,6 +23,7 @@ from drvls.core.reading import ReadProblem, read_bounded
 
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 DEFAULT_ANALYSIS_TIMEOUT = 10.0  # seconds; 0 turns the budget off
+DEFAULT_MAX_DIAGNOSTICS = 1000  # per file; 0 for no limit
 CONFIG_FILE_NAMES = ("drvls.toml", "pyproject.toml")
 USER_CONFIG_NAME = "drvls.toml"
 MAX_CONFIG_SIZE = 1024 * 1024
@@ -83,6 +84,16 @@ class Settings:
     @property
     def max_file_size(self) -> int:
         return int(self.values.get("max_file_size") or DEFAULT_MAX_FILE_SIZE)
+
+    @property
+    def max_diagnostics(self) -> int | None:
+        """Diagnostics kept per file (`max-diagnostics`): a hostile file must not flood an editor."""
+        raw = self.values.get("max_diagnostics", DEFAULT_MAX_DIAGNOSTICS)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = DEFAULT_MAX_DIAGNOSTICS
+        return value if value > 0 else None
 
     @property
     def analysis_timeout(self) -> float | None:

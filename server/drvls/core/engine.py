@@ -139,12 +139,14 @@ def _with_post_checks(analysis: Analysis, found: list[Diagnostic], source: Sourc
 
 def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisContext,
            enforced: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
-    """Apply select/ignore and inline suppressions (not to `enforced`), drop exact duplicates, sort."""
+    """Apply select/ignore and inline suppressions (not to `enforced`), drop exact duplicates, keep at
+    most `max-diagnostics` of the rest, sort."""
     select, ignore = ctx.settings.select, ctx.settings.ignore
     suppressed = inline_suppressions(source.text) if source.text else {}
-    kept: dict[tuple[object, ...], Diagnostic] = {}
+    must: dict[tuple[object, ...], Diagnostic] = {}
     for diag in enforced:
-        kept.setdefault((diag.code, diag.range, diag.message), diag)
+        must.setdefault((diag.code, diag.range, diag.message), diag)
+    kept: dict[tuple[object, ...], Diagnostic] = {}
     for diag in diagnostics:
         if select and not matches(diag.code, select):
             continue
@@ -153,8 +155,22 @@ def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisConte
         codes_here = suppressed.get(diag.range.start.line)
         if codes_here is not None and (not codes_here or matches(diag.code, tuple(codes_here))):
             continue
-        kept.setdefault((diag.code, diag.range, diag.message), diag)
-    return sorted(kept.values(), key=Diagnostic.sort_key)
+        key = (diag.code, diag.range, diag.message)
+        if key not in must:
+            kept.setdefault(key, diag)
+    rest = capped(sorted(kept.values(), key=Diagnostic.sort_key), ctx.settings.max_diagnostics)
+    return sorted([*must.values(), *rest], key=Diagnostic.sort_key)
+
+
+def capped(diagnostics: list[Diagnostic], limit: int | None) -> list[Diagnostic]:
+    """At most `limit` diagnostics, and one more saying how many were left out."""
+    if limit is None or len(diagnostics) <= limit:
+        return diagnostics
+    shown = diagnostics[:limit]
+    where = shown[-1].range.start if shown else ZERO_RANGE.start
+    note = make(codes.TOO_MANY, f"{len(diagnostics) - limit} more problems in this file are not shown "
+                f"(max-diagnostics = {limit})", Range(where, where))
+    return [*shown, note]
 
 
 def inline_suppressions(text: str) -> dict[int, set[str]]:

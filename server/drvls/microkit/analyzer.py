@@ -104,6 +104,7 @@ class MicrokitAnalyzer:
         deps: set[Path] = set()
         try:
             issues = self.run(state, data, list(ctx.edits), source, deps)
+            ctx.check_deadline()  # the time budget (core/engine.py): before converting the findings
             # Converted under the lock: issue offsets follow anchors that the next analysis moves.
             diagnostics.extend(to_diagnostic(i, index, source) for i in issues)
         finally:

@@ -115,7 +115,8 @@ class El:
     conversion of a 10,000-line file cheap.
     """
 
-    __slots__ = ("anchor", "attrs", "children", "end", "flags", "start", "tag", "tag_end", "tag_src", "text")
+    __slots__ = ("_by_name", "anchor", "attrs", "children", "end", "flags", "start", "tag", "tag_end", "tag_src",
+                 "text")
 
     def __init__(self, tag: str, start: int, end: int, tag_end: int, anchor: Anchor, tag_src: str = "") -> None:
         self.tag = tag
@@ -128,6 +129,7 @@ class El:
         self.children: list[El] = []
         self.text: list[tuple[int, int]] = []
         self.flags = 0  # DUPLICATES | BAD_ENTITY
+        self._by_name: dict[str, AttrSpan] | None = None  # first span of each name, built on first lookup
 
     def get(self, name: str) -> str | None:
         return self.attrs.get(name)
@@ -148,7 +150,12 @@ class El:
     def attr_span(self, name: str) -> AttrSpan | None:
         if name not in self.attrs:
             return None
-        return next((a for a in self.spans() if a.name == name), None)
+        if self._by_name is None:  # one pass for all lookups: an element may carry thousands of attributes
+            by_name: dict[str, AttrSpan] = {}
+            for span in self.spans():
+                by_name.setdefault(span.name, span)
+            self._by_name = by_name
+        return self._by_name.get(name)
 
     def attr_removal(self, name: str) -> tuple[int, int] | None:
         """Relative bytes covering the attribute and the whitespace before it (to delete it cleanly)."""

@@ -202,7 +202,7 @@ def _fingerprint(paths: Iterable[Path]) -> tuple[object, ...]:
                 for file in key_files(path):
                     fst = file.stat()
                     out.append((str(file), fst.st_mtime_ns, fst.st_size))
-        except OSError:
+        except (OSError, ValueError):
             out.append((str(path), None))
     return tuple(out)
 
