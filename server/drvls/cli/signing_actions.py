@@ -48,7 +48,8 @@ def run_sign(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     for file in args.files:
         if not file.is_file():
-            raise UsageError(f"no such file: {file}")
+            what = "not a regular file (a folder, pipe, socket or device)" if file.exists() else "no such file"
+            raise UsageError(f"{what}: {file}")
     failures = 0
     for file in args.files:
         try:
