@@ -103,3 +103,22 @@ def test_the_user_config_path_follows_xdg(tmp_path: Path, monkeypatch: pytest.Mo
     assert user_config_path() == tmp_path / "drvls" / "drvls.toml"
     monkeypatch.setenv("XDG_CONFIG_HOME", "relative/ignored")
     assert user_config_path() == Path(os.path.expanduser("~")) / ".config" / "drvls" / "drvls.toml"
+
+
+def test_the_server_never_runs_a_repository_cpp_and_says_so(tmp_path: Path, user_config: Path) -> None:
+    from hostile_support import RawServer
+
+    marker = tmp_path / "ran"
+    camkes = evil_repository(tmp_path / "repo", marker)
+    server = RawServer(camkes.parent, env_for(user_config))
+    try:
+        server.initialize()
+        server.diagnostics(server.open(camkes, CAMKES))
+        messages = []
+        while not server.unsolicited.empty():
+            messages.append(server.unsolicited.get())
+        shown = [m["params"]["message"] for m in messages if m.get("method") == "window/showMessage"]
+        assert any("ignored `camkes.cpp`" in text for text in shown), messages
+        assert not marker.exists(), "the repository's cpp ran"
+    finally:
+        server.close()

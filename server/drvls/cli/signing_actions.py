@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from drvls.cli.errors import UsageError
-from drvls.core.config import Settings, load_settings
+from drvls.core.config import Settings, ignored_setting_warning, load_settings
 from drvls.signing.evidence import SigningError
 from drvls.signing.keys import DEFAULT_KEY_NAME, KeyFileError, load_private_key, write_key_pair
 from drvls.signing.sign import sign_path
@@ -78,6 +78,9 @@ def run_verify(args: argparse.Namespace) -> int:
     problems: list[str] = []
     for file in args.files:
         settings = load_settings(file.resolve())
+        ignored = ignored_setting_warning(settings)
+        if ignored is not None and ignored not in problems:
+            problems.append(ignored)
         store = trust_for(args, settings)
         problems.extend(p for p in store.problems if p not in problems)
         verdicts.append(verify_file(file, store))

@@ -44,6 +44,8 @@ class Verdict:
             parts.append(f"key {self.key_id} ({self.kind.value}{claimed})")
         if self.trusted_by is not None:
             parts.append(self.trusted_by.describe())
+        if self.repository_only:
+            parts.append("does not count: a key only the repository names is never trusted")
         return f"{self.path}: {self.status.value} — {'; '.join(parts)}"
 
     def to_json(self) -> dict[str, Any]:
