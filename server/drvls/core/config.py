@@ -88,21 +88,20 @@ class Settings:
     @property
     def max_diagnostics(self) -> int | None:
         """Diagnostics kept per file (`max-diagnostics`): a hostile file must not flood an editor."""
-        raw = self.values.get("max_diagnostics", DEFAULT_MAX_DIAGNOSTICS)
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            value = DEFAULT_MAX_DIAGNOSTICS
-        return value if value > 0 else None
+        limit = self._positive("max_diagnostics", DEFAULT_MAX_DIAGNOSTICS)
+        return None if limit is None or limit == float("inf") else int(limit)
 
     @property
     def analysis_timeout(self) -> float | None:
         """Seconds one file's analysis may take (`analysis-timeout`); None for no limit."""
-        raw = self.values.get("analysis_timeout", DEFAULT_ANALYSIS_TIMEOUT)
+        return self._positive("analysis_timeout", DEFAULT_ANALYSIS_TIMEOUT)
+
+    def _positive(self, key: str, default: float) -> float | None:
+        """A numeric limit; 0 or less means none, and a value that is no number means the default."""
         try:
-            value = float(raw)
+            value = float(self.values.get(key, default))
         except (TypeError, ValueError):
-            value = DEFAULT_ANALYSIS_TIMEOUT
+            value = default
         return value if value > 0 else None
 
     def section(self, name: str) -> dict[str, Any]:
