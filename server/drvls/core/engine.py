@@ -24,6 +24,7 @@ from drvls.core.languages import (
     analyzer_for,
     post_checks,
 )
+from drvls.core.parsing import Budget, budget
 from drvls.core.reading import ReadProblem, read_bounded
 from drvls.core.rules import RuleInfo, matches
 from drvls.core.text import LineIndex, split_lines
@@ -99,8 +100,12 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
             return _with_post_checks(Analysis([make(codes.BINARY_CONTENT,
                                                     f"NUL byte at offset {nul}: this looks like a binary "
                                                     "file, not text", Range(pos, pos))]), [], source, ctx)
+    limit = Budget(ctx.deadline)
+    token = budget.set(limit)
     try:
         analysis = analyzer.analyze(source, ctx)
+        if limit.exceeded:  # a parse was cut short: whatever came of it is not the file's result
+            analysis = Analysis([over_budget(ctx)])
     except BudgetExceeded:
         analysis = Analysis([over_budget(ctx)])
     except RecursionError:
@@ -109,6 +114,8 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
         log.exception("internal error while analysing %s", source.path)
         analysis = Analysis([make(codes.INTERNAL_ERROR,
                                   f"internal error in the {analyzer.name} analyzer: {type(exc).__name__}: {exc}")])
+    finally:
+        budget.reset(token)
     return _with_post_checks(analysis, found, source, ctx)
 
 

@@ -15,6 +15,7 @@ import tree_sitter_xml
 from tree_sitter import Language, Node, Parser, Point, Tree
 
 from drvls.core.languages import Edit
+from drvls.core.parsing import parse_yielding
 
 _LANGUAGE = Language(tree_sitter_xml.language_xml())
 _PARSER: Parser | None = None
@@ -79,13 +80,13 @@ def parse_tracked(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = 
             old.edit(start_byte=e.start_byte, old_end_byte=e.old_end_byte, new_end_byte=e.new_end_byte,
                      start_point=Point(*e.start_point), old_end_point=Point(*e.old_end_point),
                      new_end_point=Point(*e.new_end_point))
-        tree = parser().parse(data, old)
+        tree = parse_yielding(parser(), data, old)
         if not (old_blanked and tree.root_node.has_error):
             return tree, old_blanked
-        return parser().parse(data), False
-    tree = parser().parse(blank_simple_attributes(data))
+        return parse_yielding(parser(), data), False
+    tree = parse_yielding(parser(), blank_simple_attributes(data))
     if tree.root_node.has_error:
-        return parser().parse(data), False
+        return parse_yielding(parser(), data), False
     return tree, True
 
 
