@@ -39,13 +39,14 @@ class CamkesAnalyzer:
     binary = False
 
     def handles(self, path: PurePath) -> bool:
-        return path.suffix in EXTENSIONS
+        return path.suffix.lower() in EXTENSIONS
 
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         settings = read_settings(ctx.settings)
         read = workspace_reader(ctx)
         path = normal(source.path) if source.path is not None else None
         own = load(source.text, path, settings, read, _reuse(ctx))
+        ctx.check_deadline()  # the time budget (core/engine.py): between parsing and the app checks
         is_app = any(isinstance(item, m.Assembly) for item in own.parsed.items)
         apps = [] if is_app or path is None else importing_apps(path, list(ctx.workspace.roots()), settings, read)
         program: Program | None = None  # the resolved app, the model its views are drawn from

@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from drvls.core.parsing import parse_yielding
+
 _local = threading.local()
 _language: Any = None
 _MACROS = "(macro_invocation) @macro"
@@ -43,7 +45,7 @@ def parse(data: bytes, old: Any = None) -> Any:
         import tree_sitter
 
         parser = _local.parser = tree_sitter.Parser(lang)
-    return parser.parse(data, old) if old is not None else parser.parse(data)
+    return parse_yielding(parser, data, old)
 
 
 def macro_invocations(root: Any) -> list[Any]:

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drvls.camkes.settings import CamkesSettings
+from drvls.core.limits import run_limited
 
 MARKER = re.compile(r'#\s*(\d+)\s+"((?:[^"\\]|\\.)*)"((?:\s+\d)*)\s*$')
 CPP_ERROR = re.compile(r"^(.*?):(\d+):(?:(\d+):)?\s*(?:fatal )?error:\s*(.*)$")
 # Words cpp rewrites even without a `#` line in the file (GNU C predefined macros).
 PREDEFINED = frozenset({"linux", "unix", "i386"})
 PSEUDO_FILES = ("<built-in>", "<command-line>")
-CPP_TIMEOUT_SECONDS = 20.0
+CPP_TIMEOUT_SECONDS = 3.0  # cpp runs under core.limits: own process group, memory and time limits
 
 
 class CppMissing(Exception):
@@ -103,8 +104,7 @@ def predefined(cpp: str) -> frozenset[str]:
     if found is None:
         names = set(PREDEFINED)
         try:
-            done = subprocess.run([cpp, "-dM", "-"], input=b"", capture_output=True,
-                                  timeout=CPP_TIMEOUT_SECONDS, check=False)
+            done = run_limited([cpp, "-dM", "-"], b"", timeout=CPP_TIMEOUT_SECONDS)
             names |= {line.split()[1] for line in done.stdout.decode("utf-8", "replace").splitlines()
                       if line.startswith("#define ") and len(line.split()) > 1}
         except (OSError, subprocess.SubprocessError):
@@ -269,13 +269,16 @@ def run_cpp(text: str, path: Path | None, settings: CamkesSettings) -> Preproces
     cwd = path.parent if path is not None and path.parent.is_dir() else None
     command = [settings.cpp, *effective_flags(text, settings), "-"]
     try:
-        done = subprocess.run(command, input=text.encode("utf-8", "surrogatepass"), capture_output=True,
-                              cwd=cwd, timeout=CPP_TIMEOUT_SECONDS, check=False)
+        done = run_limited(command, text.encode("utf-8", "surrogatepass"), cwd=cwd, timeout=CPP_TIMEOUT_SECONDS)
     except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
         raise CppMissing(str(exc)) from exc
-    except subprocess.TimeoutExpired:
+    if done.stopped == "timeout":
         return Preprocessed(text="", origins=[], used_cpp=True,
-                            error=CppError("CPP command timed out", path, 0, 0))
+                            error=CppError(f"CPP command timed out after {CPP_TIMEOUT_SECONDS:g} s "
+                                           "(an #include of a pipe or device?)", path, 0, 0))
+    if done.stopped == "output":
+        return Preprocessed(text="", origins=[], used_cpp=True,
+                            error=CppError("CPP output is too large", path, 0, 0))
     out = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0:
         return Preprocessed(text="", origins=[], used_cpp=True,

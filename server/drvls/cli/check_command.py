@@ -15,7 +15,7 @@ from drvls.cli.output import FORMATS, write_report
 from drvls.cli.progress import Progress
 from drvls.cli.selection import keep_changed, take_shard
 from drvls.cli.settings_flags import add_schema_flags, settings_from_args
-from drvls.core.config import Settings, load_settings
+from drvls.core.config import Settings, ignored_setting_warning, load_settings
 from drvls.core.diagnostics import FileDiagnostics, Severity
 from drvls.core.discovery import config_excludes, iter_files
 from drvls.core.engine import check_path, check_source
@@ -136,8 +136,9 @@ def check_target_flags(cli: dict[str, Any]) -> None:
 
 def select_files(args: argparse.Namespace, base: Settings) -> tuple[list[Path], list[Path]]:
     """The files this run covers (walk, excludes, changed-since, shard), and those named explicitly."""
+    required = bool(base.section("signing").get("require_signatures"))
     excludes = list(args.exclude) + repository_excludes(base)
-    files = list(iter_files(args.paths, excludes))
+    files = list(iter_files(args.paths, excludes, every=required))
     named = [p for p in args.paths if p.is_file()]
     for path in named:
         if analyzer_for(path, named=True) is None:
@@ -146,7 +147,7 @@ def select_files(args: argparse.Namespace, base: Settings) -> tuple[list[Path], 
     log.info("found %d checkable file%s: %s", len(files), "" if len(files) == 1 else "s",
              " ".join(str(f) for f in files) or "none")
     if not files:
-        require = bool(base.section("signing").get("require_signatures"))
+        require = required
         if require or not args.allow_empty:
             where = " ".join(str(p) for p in args.paths)
             extra = "" if require else " (pass --allow-empty to accept that)"
@@ -173,6 +174,9 @@ def run(args: argparse.Namespace) -> int:
     require_existing(args.paths)
     base = load_settings(args.paths[0].resolve(), cli=cli, config_path=args.config_file)
     files, named = select_files(args, base)
+    if args.output is not None:
+        refuse_output_over_input(args.output, files)
+    warn_ignored_settings(files, cli, args.config_file)
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in args.paths]
     progress = Progress(len(files), enabled=not args.quiet)
     try:
@@ -201,6 +205,37 @@ def run_stdin(args: argparse.Namespace, cli: dict[str, Any]) -> int:
     results = [FileDiagnostics(path=str(path), diagnostics=tuple(analysis.diagnostics))]
     write_report(results, args.format, args.output, settings, quiet=args.quiet)
     return exit_status(results, args.fail_on)
+
+
+def refuse_output_over_input(output: Path, files: Sequence[Path]) -> None:
+    """`-o` must never name a file being checked (or its signature): that would replace a source."""
+    try:
+        target = output.resolve()
+    except (OSError, RuntimeError):
+        return
+    for file in files:
+        source = file.resolve()
+        if target in (source, source.with_name(source.name + ".sig")) or _same_file(output, file):
+            raise UsageError(f"-o {output}: that is one of the files being checked; "
+                             "the report would replace it (choose another output file)")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def warn_ignored_settings(files: Sequence[Path], cli: dict[str, Any], config_file: Path | None) -> None:
+    """One warning per repository config file that tried to set a trust-relevant setting."""
+    seen: set[Path] = set()
+    for folder in sorted({f.resolve().parent for f in files}):
+        settings = load_settings(folder / "-", cli=cli, config_path=config_file)
+        warning = ignored_setting_warning(settings)
+        if warning is not None and settings.config_file not in seen:
+            seen.add(settings.config_file)  # type: ignore[arg-type]
+            print(f"drvls: warning: {warning}", file=sys.stderr)
 
 
 def repository_excludes(settings: Settings) -> list[str]:

@@ -45,10 +45,11 @@ def _drv(args: argparse.Namespace) -> str | int:
     if args.format not in DRV_FORMATS:
         raise UsageError(f"--format {args.format} is for .system and .camkes files; a .drv preview is "
                          f"one of {', '.join(DRV_FORMATS)}")
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        return error(f"{args.file}: cannot read: {exc.strerror or exc}")
+    from drvls.core.reading import ReadProblem, read_bounded
+
+    data = read_bounded(args.file)  # a FIFO or a device named as the file never blocks
+    if isinstance(data, ReadProblem):
+        return error(f"{args.file}: cannot read: {data.reason}")
     try:
         preview = build_preview(data, args.file.name)
     except PreviewError as exc:

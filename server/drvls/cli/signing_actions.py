@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from drvls.cli.errors import UsageError, require_existing
-from drvls.core.config import Settings, load_settings
+from drvls.core.config import Settings, ignored_setting_warning, load_settings
 from drvls.signing.evidence import SigningError
 from drvls.signing.keys import DEFAULT_KEY_NAME, KeyFileError, load_private_key, write_key_pair
 from drvls.signing.sign import sign_path
@@ -49,7 +49,8 @@ def run_sign(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     for file in args.files:
         if not file.is_file():
-            raise UsageError(f"no such file: {file}")
+            what = "not a regular file (a folder, pipe, socket or device)" if file.exists() else "no such file"
+            raise UsageError(f"{what}: {file}")
     failures = 0
     for file in args.files:
         try:
@@ -79,6 +80,9 @@ def run_verify(args: argparse.Namespace) -> int:
     problems: list[str] = []
     for file in args.files:
         settings = load_settings(file.resolve())
+        ignored = ignored_setting_warning(settings)
+        if ignored is not None and ignored not in problems:
+            problems.append(ignored)
         store = trust_for(args, settings)
         problems.extend(p for p in store.problems if p not in problems)
         verdicts.append(verify_file(file, store))

@@ -15,3 +15,8 @@ BINARY_CONTENT = rule("DL004", "binary-content", Severity.ERROR,
                       "A text file holds NUL bytes: it is most likely binary.", FAMILY)
 INTERNAL_ERROR = rule("DL005", "internal-error", Severity.ERROR,
                       "drvls itself failed on this file; please report it. Other files are unaffected.", FAMILY)
+TIME_BUDGET = rule("DL006", "analysis-time-budget", Severity.ERROR,
+                   "Analysing the file took longer than `analysis-timeout` seconds and was stopped; "
+                   "the file's other diagnostics are not shown.", FAMILY)
+TOO_MANY = rule("DL007", "too-many-diagnostics", Severity.WARNING,
+                "The file has more problems than `max-diagnostics`; only the first ones are shown.", FAMILY)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from drvls.core.config import Settings
 from drvls.core.languages import analyzer_for
+from drvls.core.reading import ReadProblem, read_text_bounded
 
 if TYPE_CHECKING:  # pathspec is imported only when a folder is walked: `check FILE` skips its cost
     from pathspec import PathSpec
@@ -41,9 +42,8 @@ def _spec(lines: Iterable[str]) -> Spec:
 
 
 def _gitignore(folder: Path) -> Spec | None:
-    try:
-        text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = read_text_bounded(folder / ".gitignore")
+    if isinstance(text, ReadProblem):
         return None
     return _spec(text.splitlines())
 
@@ -56,13 +56,17 @@ def _ignored(path: Path, is_dir: bool, rules: Sequence[tuple[Path, Spec]]) -> bo
     return False
 
 
-def iter_files(paths: Sequence[Path], excludes: Sequence[str] = ()) -> Iterator[Path]:
-    """Files some analyzer handles, in a stable order; a named file is yielded even if ignored."""
+def iter_files(paths: Sequence[Path], excludes: Sequence[str] = (), every: bool = False) -> Iterator[Path]:
+    """Files some analyzer handles, in a stable order; a named file is yielded even if ignored.
+
+    `every` (for `--require-signatures`): only `excludes` apply, no `.gitignore` and no folder is
+    skipped by name, so a repository cannot hide its own files from the check.
+    """
     seen: set[Path] = set()
     for root in paths:
         if root.is_dir():
             base_rules = [(root, _spec(excludes))] if excludes else []
-            for found in _walk(root, base_rules):
+            for found in _walk(root, base_rules, every):
                 if found not in seen:
                     seen.add(found)
                     yield found
@@ -71,9 +75,9 @@ def iter_files(paths: Sequence[Path], excludes: Sequence[str] = ()) -> Iterator[
             yield root
 
 
-def _walk(root: Path, inherited: list[tuple[Path, Spec]]) -> Iterator[Path]:
+def _walk(root: Path, inherited: list[tuple[Path, Spec]], every: bool = False) -> Iterator[Path]:
     rules = list(inherited)
-    own = _gitignore(root)
+    own = None if every else _gitignore(root)
     if own is not None:
         rules.append((root, own))
     try:
@@ -87,9 +91,9 @@ def _walk(root: Path, inherited: list[tuple[Path, Spec]]) -> Iterator[Path]:
         except OSError:
             continue
         if is_dir:
-            if entry.name in ALWAYS_SKIPPED or _ignored(path, True, rules):
+            if (entry.name in ALWAYS_SKIPPED and not every) or _ignored(path, True, rules):
                 continue
-            yield from _walk(path, rules)
+            yield from _walk(path, rules, every)
         elif _regular_file(entry) and not _ignored(path, False, rules) and analyzer_for(path) is not None:
             yield path
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-import stat
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,12 +19,15 @@ from drvls.core.languages import (
     Analysis,
     AnalysisContext,
     Analyzer,
+    BudgetExceeded,
     SourceFile,
     analyzer_for,
     post_checks,
 )
+from drvls.core.parsing import Budget, budget
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.core.rules import RuleInfo, matches
-from drvls.core.text import LineIndex
+from drvls.core.text import LineIndex, split_lines
 
 log = logging.getLogger(__name__)
 
@@ -64,29 +67,28 @@ def too_large(size: int | None, limit: int) -> Diagnostic:
 
 
 def read_source(path: Path, max_size: int) -> SourceFile | Diagnostic:
-    """The file's bytes, or one diagnostic when it is too large or cannot be read."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device named on the command line: never block on it
-            return make(codes.UNREADABLE, "cannot read file: not a regular file (a pipe, socket or device)")
-        if info.st_size > max_size:
-            return too_large(info.st_size, max_size)
-        with path.open("rb") as handle:
-            data = handle.read(max_size + 1)
-    except OSError as exc:
-        return make(codes.UNREADABLE, f"cannot read file: {exc.strerror or exc}")
-    if len(data) > max_size:  # it grew after the stat
-        return too_large(None, max_size)
+    """The file's bytes, or one diagnostic when it is too large or cannot be read (never blocks)."""
+    data = read_bounded(path, max_size)
+    if isinstance(data, ReadProblem):
+        if data.kind == "too-large":
+            return too_large(data.size, max_size)
+        return make(codes.UNREADABLE, f"cannot read file: {data.reason}")
     return SourceFile(path=path, data=data, text="")
 
 
 def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | None = None) -> Analysis:
-    """Analyse one file; never raises for any input."""
+    """Analyse one file; never raises for any input. Post-checks (signatures) run on every file,
+    including one rejected for its size or a NUL byte, or one that could not be read."""
     analyzer = analyzer or (analyzer_for(source.path) if source.path else None)
     if analyzer is None:
         return Analysis(diagnostics=[])
+    if ctx.deadline is None and ctx.settings.analysis_timeout is not None:
+        ctx = replace(ctx, deadline=time.monotonic() + ctx.settings.analysis_timeout)
+    if source.unread is not None:
+        return _with_post_checks(Analysis([]), [], source, ctx)
     if len(source.data) > ctx.settings.max_file_size:
-        return Analysis([too_large(len(source.data), ctx.settings.max_file_size)])
+        return _with_post_checks(Analysis([too_large(len(source.data), ctx.settings.max_file_size)]), [],
+                                 source, ctx)
     found: list[Diagnostic] = []
     if not analyzer.binary:
         if not source.text and source.data:
@@ -95,19 +97,40 @@ def check_source(source: SourceFile, ctx: AnalysisContext, analyzer: Analyzer | 
         nul = first_nul(source.data)
         if nul >= 0:
             pos = LineIndex(source.data[:nul].decode("utf-8", "replace")).end()
-            return Analysis([make(codes.BINARY_CONTENT,
-                                  f"NUL byte at offset {nul}: this looks like a binary file, not text",
-                                  Range(pos, pos))])
+            return _with_post_checks(Analysis([make(codes.BINARY_CONTENT,
+                                                    f"NUL byte at offset {nul}: this looks like a binary "
+                                                    "file, not text", Range(pos, pos))]), [], source, ctx)
+    limit = Budget(ctx.deadline)
+    token = budget.set(limit)
     try:
         analysis = analyzer.analyze(source, ctx)
+        if limit.exceeded:  # a parse was cut short: whatever came of it is not the file's result
+            analysis = Analysis([over_budget(ctx)])
+    except BudgetExceeded:
+        analysis = Analysis([over_budget(ctx)])
     except RecursionError:
         analysis = Analysis([make(codes.INTERNAL_ERROR, "file is nested too deeply to analyse")])
     except Exception as exc:  # containment: one bad file must not take down a run or the server
         log.exception("internal error while analysing %s", source.path)
         analysis = Analysis([make(codes.INTERNAL_ERROR,
                                   f"internal error in the {analyzer.name} analyzer: {type(exc).__name__}: {exc}")])
+    finally:
+        budget.reset(token)
+    return _with_post_checks(analysis, found, source, ctx)
+
+
+def over_budget(ctx: AnalysisContext) -> Diagnostic:
+    """The one diagnostic of a file whose analysis ran past its time budget."""
+    limit = ctx.settings.analysis_timeout
+    return make(codes.TIME_BUDGET, f"analysis stopped after {limit:g} s (analysis-timeout); "
+                "the file is too large or too complex to analyse in time")
+
+
+def _with_post_checks(analysis: Analysis, found: list[Diagnostic], source: SourceFile,
+                      ctx: AnalysisContext) -> Analysis:
+    """A new snapshot with every post-check's findings and the finished diagnostics: the family's own
+    analysis object is never changed after it returned it."""
     extra, enforced, dependencies = run_post_checks(source, ctx)
-    # A new snapshot: the family's own analysis object is never changed after it returned it.
     return replace(analysis, diagnostics=finish(found + list(analysis.diagnostics) + extra, source, ctx, enforced),
                    dependencies=analysis.dependencies | dependencies)
 
@@ -139,12 +162,14 @@ def _check_name(check: object) -> str:
 
 def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisContext,
            enforced: Sequence[Diagnostic] = ()) -> list[Diagnostic]:
-    """Apply select/ignore and inline suppressions (not to `enforced`), drop exact duplicates, sort."""
+    """Apply select/ignore and inline suppressions (not to `enforced`), drop exact duplicates, keep at
+    most `max-diagnostics` of the rest, sort."""
     select, ignore = ctx.settings.select, ctx.settings.ignore
     suppressed = inline_suppressions(source.text) if source.text else {}
-    kept: dict[tuple[object, ...], Diagnostic] = {}
+    must: dict[tuple[object, ...], Diagnostic] = {}
     for diag in enforced:
-        kept.setdefault((diag.code, diag.range, diag.message), diag)
+        must.setdefault((diag.code, diag.range, diag.message), diag)
+    kept: dict[tuple[object, ...], Diagnostic] = {}
     for diag in diagnostics:
         if select and not matches(diag.code, select):
             continue
@@ -153,8 +178,22 @@ def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisConte
         codes_here = suppressed.get(diag.range.start.line)
         if codes_here is not None and (not codes_here or matches(diag.code, tuple(codes_here))):
             continue
-        kept.setdefault((diag.code, diag.range, diag.message), diag)
-    return sorted(kept.values(), key=Diagnostic.sort_key)
+        key = (diag.code, diag.range, diag.message)
+        if key not in must:
+            kept.setdefault(key, diag)
+    rest = capped(sorted(kept.values(), key=Diagnostic.sort_key), ctx.settings.max_diagnostics)
+    return sorted([*must.values(), *rest], key=Diagnostic.sort_key)
+
+
+def capped(diagnostics: list[Diagnostic], limit: int | None) -> list[Diagnostic]:
+    """At most `limit` diagnostics, and one more saying how many were left out."""
+    if limit is None or len(diagnostics) <= limit:
+        return diagnostics
+    shown = diagnostics[:limit]
+    where = shown[-1].range.start if shown else ZERO_RANGE.start
+    note = make(codes.TOO_MANY, f"{len(diagnostics) - limit} more problems in this file are not shown "
+                f"(max-diagnostics = {limit})", Range(where, where))
+    return [*shown, note]
 
 
 def inline_suppressions(text: str) -> dict[int, set[str]]:
@@ -165,7 +204,7 @@ def inline_suppressions(text: str) -> dict[int, set[str]]:
     if "drvls:" not in text:
         return {}
     out: dict[int, set[str]] = {}
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(split_lines(text)):
         match = SUPPRESSION.search(line)
         if not match:
             continue
@@ -186,5 +225,12 @@ def check_path(path: Path, ctx: AnalysisContext, named: bool = False) -> Analysi
         return Analysis(diagnostics=[])
     loaded = read_source(path, ctx.settings.max_file_size)
     if isinstance(loaded, Diagnostic):
-        return Analysis([loaded])
+        return check_unread(path, loaded, ctx, analyzer)
     return check_source(loaded, ctx, analyzer)
+
+
+def check_unread(path: Path, problem: Diagnostic, ctx: AnalysisContext, analyzer: Analyzer) -> Analysis:
+    """A file that could not be read: its one problem plus what post-checks say of it."""
+    unread = SourceFile(path=path, data=b"", text="", unread=problem.message)
+    analysis = check_source(unread, ctx, analyzer)
+    return replace(analysis, diagnostics=sorted([problem, *analysis.diagnostics], key=Diagnostic.sort_key))

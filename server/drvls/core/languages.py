@@ -8,6 +8,7 @@ for the CAmkES grammar or the native `.drv` decoder.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 
 from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.core.symbols import EMPTY_INDEX, SymbolIndex
 
 
@@ -69,6 +71,9 @@ class SourceFile:
     text: str
     version: int | None = None
     uri: str | None = None
+    # Why `data` is empty when the file could not be read (too large, unreadable): post-checks such
+    # as `--require-signatures` still report the file, from this reason.
+    unread: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,16 +97,14 @@ class Workspace(Protocol):
 
 
 class DiskWorkspace:
-    """The plain file system, for the CLI."""
+    """The plain file system, for the CLI: bounded, non-blocking reads of regular files only."""
 
     def __init__(self, roots: Sequence[Path] = ()) -> None:
         self._roots = list(roots)
 
     def read(self, path: Path) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
+        data = read_bounded(path)
+        return None if isinstance(data, ReadProblem) else data
 
     def roots(self) -> Sequence[Path]:
         return self._roots
@@ -115,6 +118,21 @@ class AnalysisContext:
     edits: Sequence[Edit] = ()
     # The CLI sets this so that information diagnostics meant "once per run" are emitted once.
     session: dict[str, Any] = field(default_factory=dict)
+    # `time.monotonic()` after which the analysis should stop (the engine sets it from the
+    # `analysis-timeout` setting); long loops call `check_deadline()` between steps.
+    deadline: float | None = None
+
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def check_deadline(self) -> None:
+        """Raise `BudgetExceeded` once the deadline has passed (the engine turns it into one DL006)."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise BudgetExceeded()
+
+
+class BudgetExceeded(Exception):
+    """An analysis ran past its deadline; raised cooperatively by `AnalysisContext.check_deadline`."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 DEFAULT_CAP = 16 * 1024 * 1024  # the default max-file-size
 
@@ -28,17 +27,17 @@ class ReadProblem:
     size: int | None = None  # the size when it is known to be over the cap
 
 
-def open_regular(path: Path) -> BinaryIO | ReadProblem:
-    """An open binary file when `path` is a regular file, else why not. Never blocks.
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
-    For readers that parse lazily (an ELF library reads only the headers and tables it needs),
-    so a large file is not read whole; the caller closes it.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+def open_regular(path: Path) -> tuple[int, os.stat_result] | ReadProblem:
+    """A descriptor of `path` opened non-blocking, with its `fstat`, when it is a regular file."""
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, _FLAGS)
     except (FileNotFoundError, NotADirectoryError):
         return ReadProblem("no such file", "missing")
+    except ValueError:  # a NUL byte in the path
+        return ReadProblem("the path holds a NUL byte", "error")
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket, or a FIFO without a writer on some systems
             return ReadProblem("not a regular file (a pipe, socket or device)", "not-regular")
@@ -52,7 +51,21 @@ def open_regular(path: Path) -> BinaryIO | ReadProblem:
         os.close(fd)
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
         return ReadProblem(f"not a regular file ({kind})", "not-regular")
-    return os.fdopen(fd, "rb")
+    return fd, info
+
+
+def read_head(path: Path, size: int) -> bytes | ReadProblem:
+    """The first `size` bytes of a regular file (for magic numbers and byte order marks)."""
+    opened = open_regular(path)
+    if isinstance(opened, ReadProblem):
+        return opened
+    fd, _info = opened
+    try:
+        return os.read(fd, size)
+    except OSError as exc:
+        return ReadProblem(exc.strerror or str(exc), "error")
+    finally:
+        os.close(fd)
 
 
 def read_bounded(path: Path, cap: int = DEFAULT_CAP) -> bytes | ReadProblem:
@@ -60,14 +73,23 @@ def read_bounded(path: Path, cap: int = DEFAULT_CAP) -> bytes | ReadProblem:
     opened = open_regular(path)
     if isinstance(opened, ReadProblem):
         return opened
-    with opened as handle:
-        try:
-            size = os.fstat(handle.fileno()).st_size
-            if size > cap:
-                return ReadProblem(f"file is {size} bytes, over the {cap}-byte limit", "too-large", size)
-            data = handle.read(cap + 1)
-        except OSError as exc:
-            return ReadProblem(exc.strerror or str(exc), "error")
+    fd, info = opened
+    try:
+        if info.st_size > cap:
+            return ReadProblem(f"file is {info.st_size} bytes, over the {cap}-byte limit", "too-large", info.st_size)
+        chunks: list[bytes] = []
+        remaining = cap + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        return ReadProblem(exc.strerror or str(exc), "error")
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     if len(data) > cap:  # it grew after the fstat
         return ReadProblem(f"file is over the {cap}-byte limit", "too-large")
     return data

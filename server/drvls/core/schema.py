@@ -15,9 +15,9 @@ from functools import cache
 from typing import Any, Literal
 
 # How a value is written and checked: the config-file type, and how the CLI flag reads it.
-Kind = Literal["bool", "int", "address", "string", "strings", "path", "paths", "codes", "patterns"]
+Kind = Literal["bool", "int", "number", "address", "string", "strings", "path", "paths", "codes", "patterns"]
 KIND_LABELS: dict[str, str] = {
-    "bool": "bool", "int": "int", "address": "int or hex string", "string": "string",
+    "bool": "bool", "int": "int", "number": "number", "address": "int or hex string", "string": "string",
     "strings": "list of strings", "path": "folder or file", "paths": "list of folders",
     "codes": "list of codes or prefixes", "patterns": "list of gitignore-style patterns",
 }
@@ -76,6 +76,10 @@ COMMON = Section(None, "Common keys", (
     Option("max_file_size", "int", 16 * 1024 * 1024,
            "larger files get one `DL001` diagnostic and are not analysed", flag="--max-file-size", metavar="BYTES"),
     Option("debounce", "int", 150, "delay in milliseconds between a keystroke and re-analysis", editor_only=True),
+    Option("analysis_timeout", "number", 10, "seconds one file's analysis may take; past it the file gets one "
+           "`DL006` (0: no budget)"),
+    Option("max_diagnostics", "int", 1000, "diagnostics reported per file; the rest are summed up in one `DL007` "
+           "(0: no limit)"),
     Option("docs_url", "string", None, "URL template linking each diagnostic to its documentation (`{code}`, "
            "`{code_lower}`)", editor_only=True),
 ))

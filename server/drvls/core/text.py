@@ -1,12 +1,27 @@
-"""Positions: UTF-8 byte offsets (tree-sitter) ⇄ code-point columns (our model) ⇄ UTF-16 (LSP)."""
+"""Positions: UTF-8 byte offsets (tree-sitter) ⇄ code-point columns (our model) ⇄ UTF-16 (LSP).
+
+Lines end as LSP says they do: at `\n`, `\r\n` or a lone `\r`. Tree-sitter counts rows at `\n`
+only, so its points are converted through byte offsets when the text holds a lone `\r`.
+"""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from itertools import accumulate
 from operator import add
 
 from drvls.core.diagnostics import Position, Range
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def split_lines(text: str) -> list[str]:
+    """The text's lines as an editor counts them (unlike `str.splitlines`, which also breaks at
+    form feeds, U+2028 and more)."""
+    return LINE_BREAK.split(text)
 
 
 class LineIndex:
@@ -21,6 +36,10 @@ class LineIndex:
         # Line starts from C-level split/accumulate: a per-keystroke cost on 10,000-line files.
         ends = list(accumulate(map(len, self.data.split(b"\n"))))
         self._byte_starts: list[int] = [0, *map(add, ends[:-1], range(1, len(ends)))]
+        # Tree-sitter rows (at `\n` only); the same list unless a lone `\r` also ends a line.
+        self._row_starts = self._byte_starts
+        if b"\r" in self.data and _LONE_CR.search(self.data):
+            self._byte_starts = [0, *(m.end() for m in _LINE_BREAK_BYTES.finditer(self.data))]
         self._ascii = len(self.data) == len(text)
 
     @property
@@ -38,10 +57,17 @@ class LineIndex:
     def position(self, byte_offset: int) -> Position:
         byte_offset = max(0, min(byte_offset, len(self.data)))
         line = bisect_right(self._byte_starts, byte_offset) - 1
-        return self.point_position(line, byte_offset - self._byte_starts[line])
+        return self._line_position(line, byte_offset - self._byte_starts[line])
 
     def point_position(self, row: int, byte_column: int) -> Position:
         """A tree-sitter point (row, byte column) as a code-point position."""
+        if self._row_starts is not self._byte_starts:
+            if row >= len(self._row_starts):
+                return self.end()
+            return self.position(self._row_starts[row] + byte_column)
+        return self._line_position(row, byte_column)
+
+    def _line_position(self, row: int, byte_column: int) -> Position:
         if self._ascii or row >= len(self._byte_starts):
             return Position(row, byte_column)
         start = self._byte_starts[row]

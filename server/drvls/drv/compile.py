@@ -13,6 +13,7 @@ from pathlib import Path
 
 from drvls.core.atomic import atomic_write_bytes
 from drvls.core.diagnostics import Diagnostic, Severity
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.drv.model import RuleSet
 from drvls.drv.sources.parse import ParsedSource, format_for, parse_source
 
@@ -50,10 +51,9 @@ def label_for(path: Path, cwd: Path) -> str:
 
 def read_text(path: Path) -> str:
     """A source's text; binary files, `.drv` files and bad UTF-8 are input errors, with a plain reason."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_bounded(path)
+    if isinstance(data, ReadProblem):
+        raise InputError(f"{path}: cannot read: {data.reason}")
     if data.startswith(DRV_MAGIC):
         raise InputError(f"{path}: this is a compiled .drv file, not a rule source "
                          "(run `drvls decompile` on it first)")

@@ -8,6 +8,7 @@ everything into the rule model for decompile, preview and lint.
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any
 
 import blake3
 
+from drvls.core.reading import DEFAULT_CAP, ReadProblem, open_regular
 from drvls.drv.model import (
     Activation,
     Category,
@@ -245,14 +247,23 @@ def _check_v1_first(view: memoryview) -> None:
         raise error
 
 
-_O_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+MAX_DRV_SIZE = DEFAULT_CAP  # the mapping's own cap: a `.drv` larger than this is refused unread
 
 
-def open_drv(path: str | os.PathLike[str], *, verify: bool = False) -> DrvFile:
-    """Map `path` read-only and validate its structure (and its digest when `verify`)."""
-    fd = os.open(path, _O_FLAGS)
+def open_drv(path: str | os.PathLike[str], *, verify: bool = False, cap: int = MAX_DRV_SIZE) -> DrvFile:
+    """Map `path` read-only and validate its structure (and its digest when `verify`).
+
+    The path is opened as `core.reading` opens every file a repository names: non-blocking and
+    regular files only (a FIFO or a link to `/dev/zero` is an OSError), and at most `cap` bytes.
+    """
+    opened = open_regular(Path(path))
+    if isinstance(opened, ReadProblem):
+        raise OSError(errno.EINVAL, opened.reason)
+    fd, info = opened
     try:
-        mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if os.fstat(fd).st_size else None
+        if info.st_size > cap:
+            raise OSError(errno.EFBIG, f"file is {info.st_size} bytes, over the {cap}-byte limit")
+        mapping = mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if info.st_size else None
     finally:
         os.close(fd)
     return _open(b"" if mapping is None else mapping, mapping, path, verify)

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
-from drvls.core.engine import check_source, decode, read_source
+from drvls.core.engine import check_source, check_unread, decode, read_source
 from drvls.core.languages import Analysis, AnalysisContext, SourceFile, analyzer_for
 from drvls.lsp import convert
 from drvls.lsp.documents import BufferWorkspace, Snapshot
@@ -77,7 +77,7 @@ def analyse_file(
         return Outcome(None, 0, Analysis([]), [])
     loaded = read_source(path, settings.max_file_size)
     if isinstance(loaded, Diagnostic):
-        analysis, text = Analysis([loaded]), ""
+        analysis, text = check_unread(path, loaded, ctx, analyzer), ""
     else:
         text = "" if analyzer.binary else decode(loaded.data)[0]
         analysis = check_source(loaded, ctx, analyzer)

@@ -19,6 +19,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from drvls.core.languages import Analysis, Edit
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.lsp.convert import PositionMapper
 
 if TYPE_CHECKING:
@@ -215,10 +216,8 @@ class BufferWorkspace:
         doc = self._documents.by_path(path)
         if doc is not None:
             return doc.text.encode("utf-8", "surrogatepass")
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
+        data = read_bounded(path)
+        return None if isinstance(data, ReadProblem) else data
 
     def read_text(self, path: Path) -> str | None:
         data = self.read(path)

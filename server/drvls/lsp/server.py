@@ -21,7 +21,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import lsp_method
 from pygls.uris import from_fs_path
 
 from drvls import __version__
@@ -33,6 +33,7 @@ from drvls.lsp.convert import PositionMapper
 from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, uri_to_path
 from drvls.lsp.features import FeatureLoadError, register_features
 from drvls.lsp.progress import progress
+from drvls.lsp.protocol_errors import AnswersMalformedMessages, answer_unreadable_body
 from drvls.lsp.settings import SECTION, EditorSettings, is_config_file
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ SETTINGS_TIMEOUT = 5.0
 FILE_LIST_TTL = 10.0
 
 
-class DrvlsProtocol(LanguageServerProtocol):
+class DrvlsProtocol(AnswersMalformedMessages):
     """Adds the per-client choice of diagnostics mode and feature capability hooks to `initialize`."""
 
     _server: DrvlsServer
@@ -139,7 +140,9 @@ class DrvlsServer(LanguageServer):
     # -- errors and messages -------------------------------------------------------------------
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log instead of showing a message box per failure."""
+        """Log instead of showing a message box per failure (a body that is not JSON is answered)."""
+        if isinstance(self.protocol, AnswersMalformedMessages):
+            answer_unreadable_body(self.protocol, error)
         log.error("server error (%s): %s", getattr(source, "__name__", source), error)
 
     def _config_error_from_worker(self, message: str) -> None:

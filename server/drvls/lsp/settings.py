@@ -12,7 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from drvls.core.config import CONFIG_FILE_NAMES, ConfigError, Settings, load_settings, normalise
+from drvls.core.config import (
+    CONFIG_FILE_NAMES,
+    ConfigError,
+    Settings,
+    ignored_setting_warning,
+    load_settings,
+    normalise,
+)
 from drvls.core.discovery import config_excludes
 from drvls.core.schema import clean
 
@@ -107,6 +114,9 @@ class EditorSettings:
         except ConfigError as exc:
             self._report(str(exc))
             settings = load_settings(None, editor=editor)
+        ignored = ignored_setting_warning(settings)
+        if ignored is not None:
+            self._report(ignored)
         with self._lock:
             self._cache[folder] = settings
         return settings

@@ -106,7 +106,7 @@ class MicrokitAnalyzer:
     binary = False
 
     def handles(self, path: PurePath) -> bool:
-        return path.suffix == ".system"
+        return path.suffix.lower() == ".system"
 
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         target, problems = resolve(ctx.settings, source.path)
@@ -125,6 +125,7 @@ class MicrokitAnalyzer:
         deps: set[Path] = set()
         with gc_paused():
             issues, state = self.run(previous, target, data, list(ctx.edits), source, deps)
+        ctx.check_deadline()  # the time budget (core/engine.py): before converting the findings
         diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
         diagnostics = target_note.annotate(diagnostics, target, ctx.settings)
         return snapshot.MicrokitAnalysis(diagnostics, state=state, dependencies=frozenset(deps), source=source,

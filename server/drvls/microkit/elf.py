@@ -86,8 +86,8 @@ def load(path: Path) -> ElfImage | ElfProblem:
     opened = open_regular(path)
     if isinstance(opened, ReadProblem):
         return ElfProblem(f"failed to read ELF: {opened.reason}")
-    with opened as handle:
-        info = os.fstat(handle.fileno())
+    fd, info = opened
+    with os.fdopen(fd, "rb") as handle:  # lazily read: pyelftools takes only the headers and tables it needs
         key = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
         with _lock:
             cached = _cache.get(key)

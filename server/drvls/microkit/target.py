@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from drvls.core.config import Settings
+from drvls.core.reading import ReadProblem, read_bounded
 
 ARCHES = ("aarch64", "riscv64", "x86_64")
 VERSIONS = ((2, 0), (2, 1), (2, 2), (2, 3))
@@ -209,11 +210,14 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 @lru_cache(maxsize=64)
 def _parse_json(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    raw = read_bounded(path)
+    if isinstance(raw, ReadProblem):
+        if raw.kind == "missing":
+            raise TargetError(f"Microkit SDK file not found: {path}")
+        raise TargetError(f"cannot read {path}: {raw.reason}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise TargetError(f"Microkit SDK file not found: {path}") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TargetError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise TargetError(f"{path}: expected a JSON object")

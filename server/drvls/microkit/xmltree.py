@@ -15,6 +15,7 @@ import tree_sitter_xml
 from tree_sitter import Language, Node, Parser, Point, Tree
 
 from drvls.core.languages import Edit
+from drvls.core.parsing import parse_yielding
 
 _LANGUAGE = Language(tree_sitter_xml.language_xml())
 _PARSER: Parser | None = None
@@ -80,13 +81,13 @@ def parse_tracked(data: bytes, old: Tree | None = None, edits: Sequence[Edit] = 
             old.edit(start_byte=e.start_byte, old_end_byte=e.old_end_byte, new_end_byte=e.new_end_byte,
                      start_point=Point(*e.start_point), old_end_point=Point(*e.old_end_point),
                      new_end_point=Point(*e.new_end_point))
-        tree = parser().parse(data, old)
+        tree = parse_yielding(parser(), data, old)
         if not (old_blanked and tree.root_node.has_error):
             return tree, old_blanked
-        return parser().parse(data), False
-    tree = parser().parse(blank_simple_attributes(data))
+        return parse_yielding(parser(), data), False
+    tree = parse_yielding(parser(), blank_simple_attributes(data))
     if tree.root_node.has_error:
-        return parser().parse(data), False
+        return parse_yielding(parser(), data), False
     return tree, True
 
 
@@ -125,7 +126,8 @@ class El:
     conversion of a 10,000-line file cheap.
     """
 
-    __slots__ = ("anchor", "attrs", "children", "end", "flags", "start", "tag", "tag_end", "tag_src", "text")
+    __slots__ = ("_by_name", "anchor", "attrs", "children", "end", "flags", "start", "tag", "tag_end", "tag_src",
+                 "text")
 
     def __init__(self, tag: str, start: int, end: int, tag_end: int, anchor: Anchor, tag_src: str = "") -> None:
         self.tag = tag
@@ -138,6 +140,7 @@ class El:
         self.children: list[El] = []
         self.text: list[tuple[int, int]] = []
         self.flags = 0  # DUPLICATES | BAD_ENTITY
+        self._by_name: dict[str, AttrSpan] | None = None  # first span of each name, built on first lookup
 
     def get(self, name: str) -> str | None:
         return self.attrs.get(name)
@@ -158,7 +161,12 @@ class El:
     def attr_span(self, name: str) -> AttrSpan | None:
         if name not in self.attrs:
             return None
-        return next((a for a in self.spans() if a.name == name), None)
+        if self._by_name is None:  # one pass for all lookups: an element may carry thousands of attributes
+            by_name: dict[str, AttrSpan] = {}
+            for span in self.spans():
+                by_name.setdefault(span.name, span)
+            self._by_name = by_name
+        return self._by_name.get(name)
 
     def attr_removal(self, name: str) -> tuple[int, int] | None:
         """Relative bytes covering the attribute and the whitespace before it (to delete it cleanly)."""

@@ -25,3 +25,7 @@ REPOSITORY_ONLY = rule("SIG007", "signature-trusted-by-repository-only", Severit
 TRUST_CONFIG = rule("SIG008", "trusted-keys-unusable", Severity.ERROR,
                     "A configured trusted key file or folder cannot be read or is not a drvls public key.",
                     FAMILY)
+UNDECIDED = rule("SIG009", "signature-undecidable", Severity.ERROR,
+                 "Signatures are required, and the file's signature could not be decided (the file could not "
+                 "be read, or checking it failed); under `--require-signatures` this cannot be suppressed.",
+                 FAMILY)

@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import base64
 import errno
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import blake3
 
 from drvls.core.atomic import atomic_write_bytes
+from drvls.core.reading import ReadProblem, read_bounded, read_head
 from drvls.signing import legacy
 from drvls.signing.evidence import Evidence, Kind, SigningError, Status
 from drvls.signing.keys import PrivateKey, PublicKey, key_id
@@ -63,11 +62,7 @@ def with_disk_bom(path: Path, data: bytes) -> bytes:
     """
     if data.startswith(UTF8_BOM):
         return data
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(UTF8_BOM)) if path.is_file() else b""
-    except OSError:
-        return data
+    head = read_head(path, len(UTF8_BOM))
     return UTF8_BOM + data if head == UTF8_BOM else data
 
 
@@ -128,17 +123,15 @@ def parse(raw: bytes) -> DetachedSignature:
 def read_sig(path: Path) -> bytes | None:
     """The bytes of `path` (at most a little over the size limit), None when it does not exist.
 
-    Opened non-blocking and checked to be a regular file, so a FIFO or device named `FILE.sig`
-    cannot hang a lint run or the editor; that is an OSError like any unreadable file.
+    Read through `core.reading`, so a FIFO or device named `FILE.sig` cannot hang a lint run or the
+    editor; that is an OSError like any unreadable file.
     """
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        return handle.read(MAX_SIG_FILE + 1)
+    head = read_head(path, MAX_SIG_FILE + 1)
+    if isinstance(head, ReadProblem):
+        if head.kind == "missing":
+            return None
+        raise OSError(errno.EINVAL, head.reason)
+    return head
 
 
 def check(data: bytes, raw: bytes, sig_path: Path) -> Evidence:
@@ -178,7 +171,9 @@ def check_file(path: Path, data: bytes) -> Evidence:
 
 def sign_file(path: Path, key: PrivateKey) -> Path:
     """Write `path`'s `.sig` atomically; an existing `.sig` is replaced only if it is ours or upstream's."""
-    data = path.read_bytes()
+    data = read_bounded(path)
+    if isinstance(data, ReadProblem):
+        raise SigningError(f"cannot read {path}: {data.reason}")
     sig_path = signature_path(path)
     existing = read_sig(sig_path)
     if existing is not None and not existing.startswith(HEADER) and not legacy.is_legacy(sig_path, existing):

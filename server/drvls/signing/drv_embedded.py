@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drvls.core.atomic import atomic_write_bytes
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.drv import layout as L
 from drvls.drv.encoder import digest_v2
 from drvls.signing.evidence import Evidence, Kind, SigningError, Status
@@ -217,7 +218,9 @@ def sign_file(path: Path, key: PrivateKey) -> bool:
     A symbolic link is followed, so the link stays a link and its target gets the signature.
     """
     path = path.resolve()
-    data = path.read_bytes()
+    data = read_bounded(path)
+    if isinstance(data, ReadProblem):
+        raise SigningError(f"cannot read {path}: {data.reason}")
     signed = sign_bytes(data, key)  # frame, slot and digest problems first: their messages are plainer
     problem = structural_problem(data)
     if problem is not None:

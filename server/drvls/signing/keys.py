@@ -28,6 +28,8 @@ import blake3
 import nacl.exceptions
 import nacl.signing
 
+from drvls.core.reading import ReadProblem, read_bounded
+
 PUBLIC_HEADER = "drvls-public-key v1 ed25519"
 PRIVATE_HEADER = "drvls-private-key v1 ed25519"
 KEY_ID_DOMAIN = b"drvls-key-id-v1\x00"
@@ -158,17 +160,14 @@ def parse_private_key(text: str, name: str = "private key") -> PrivateKey:
 
 
 def _read_small(path: Path, what: str) -> str:
-    """A key file's text; opened non-blocking and required to be a regular file, so a FIFO cannot hang us."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise KeyFileError(f"{path}: a {what} key must be a regular file")
-            data = handle.read(MAX_KEY_FILE + 1)
-    except OSError as exc:
-        raise KeyFileError(f"{path}: cannot read {what} key file: {exc.strerror or type(exc).__name__}") from None
-    if len(data) > MAX_KEY_FILE:
-        raise KeyFileError(f"{path}: too large to be a drvls {what} key file")
+    """A key file's text, through the bounded reader (regular files only, so a FIFO cannot hang us)."""
+    data = read_bounded(path, MAX_KEY_FILE)
+    if isinstance(data, ReadProblem):
+        if data.kind == "not-regular":
+            raise KeyFileError(f"{path}: a {what} key must be a regular file")
+        if data.kind == "too-large":
+            raise KeyFileError(f"{path}: too large to be a drvls {what} key file")
+        raise KeyFileError(f"{path}: cannot read {what} key file: {data.reason}")
     try:
         return data.decode("ascii")
     except UnicodeDecodeError:

@@ -8,10 +8,14 @@ depends on `FILE.sig` whether or not it exists yet, so an editor re-checks the f
 
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
+from typing import Any
 
 from drvls.core.languages import AnalysisContext, PostCheckResult, SourceFile
 
+log = logging.getLogger(__name__)
 SIG_SUFFIX = ".sig"  # the detached signature of `FILE` is `FILE.sig`
 
 
@@ -22,16 +26,34 @@ def post_check(source: SourceFile, ctx: AnalysisContext) -> PostCheckResult:
     signature = source.path.with_name(source.path.name + SIG_SUFFIX)
     depends = frozenset({signature})
     if section.get("require_signatures"):
-        from drvls.signing.file_checks import required, trust_dependencies
-
-        # Enforced: neither an inline `drvls: ignore` in the file nor the repository's select/ignore
-        # may excuse a file from the signature requirement (a file cannot vouch for itself).
-        return PostCheckResult(required(source, ctx, section), depends | trust_dependencies(ctx.settings),
-                               enforced=True)
-    if section.get("show_state", True) is False:
+        return _required(source, ctx, section, depends)
+    if section.get("show_state", True) is False or source.unread is not None:
         return PostCheckResult([])
     if source.path.suffix.lower() != ".drv" and not os.path.lexists(signature):
         return PostCheckResult([], depends)
     from drvls.signing.file_checks import state
 
     return PostCheckResult(state(source), depends)
+
+
+def _required(source: SourceFile, ctx: AnalysisContext, section: dict[str, Any],
+              depends: frozenset[Path]) -> PostCheckResult:
+    """Enforced: neither an inline `drvls: ignore` in the file nor the repository's select/ignore may
+    excuse a file from the signature requirement (a file cannot vouch for itself), and a verdict that
+    cannot be reached (an unreadable file, a check that fails) is itself a finding."""
+    from drvls.core.engine import make
+    from drvls.signing import codes
+
+    if source.unread is not None:
+        return PostCheckResult([make(codes.UNDECIDED, f"signature not checked: {source.unread}")], depends,
+                               enforced=True)
+    try:
+        from drvls.signing.file_checks import required, trust_dependencies
+
+        return PostCheckResult(required(source, ctx, section), depends | trust_dependencies(ctx.settings),
+                               enforced=True)
+    except Exception as exc:  # any failure to decide must fail the run, never read as "clean"
+        log.exception("signature check failed on %s", source.path)
+        return PostCheckResult([make(codes.UNDECIDED,
+                                     f"signature could not be checked: {type(exc).__name__}: {exc}")],
+                               depends, enforced=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from drvls.core.reading import ReadProblem, read_head
 from drvls.signing import detached, drv_embedded
 from drvls.signing.evidence import Kind, SigningError
 from drvls.signing.keys import PRIVATE_HEADER, PrivateKey
@@ -22,13 +23,12 @@ class Signed:
 
 
 def _peek(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(HEADER_PEEK)
-    except IsADirectoryError:
-        raise SigningError(f"{path} is a folder; name the files to sign") from None
-    except OSError as exc:
-        raise SigningError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    head = read_head(path, HEADER_PEEK)
+    if isinstance(head, ReadProblem):
+        if "folder" in head.reason:
+            raise SigningError(f"{path} is a folder; name the files to sign")
+        raise SigningError(f"cannot read {path}: {head.reason}")
+    return head
 
 
 def sign_path(path: Path, key: PrivateKey) -> Signed:

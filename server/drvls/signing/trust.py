@@ -81,14 +81,19 @@ def key_files(path: Path) -> list[Path]:
 
 def add_source(store: TrustStore, path: Path, origin: Origin, required: bool = True) -> None:
     """Load every key at `path`; unusable files become `problems` (a missing optional store is fine)."""
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:  # a NUL byte in the path, or one too long
+        store.problems.append(f"trusted keys path cannot be used: {path!r}: {exc}")
+        return
+    if not exists:
         if required:
             store.problems.append(f"trusted keys path does not exist: {path}")
         return
     try:
         files = key_files(path)
-    except OSError as exc:
-        store.problems.append(f"cannot list trusted keys in {path}: {exc.strerror or exc}")
+    except (OSError, ValueError) as exc:
+        store.problems.append(f"cannot list trusted keys in {path}: {getattr(exc, 'strerror', None) or exc}")
         return
     for file in files:
         try:
@@ -144,6 +149,21 @@ def repository_paths(settings: Settings) -> list[str]:
     return list(cached)
 
 
+def _user_path(raw: str) -> Path:
+    """A path the user wrote; `~user` that does not exist stays as written (and reads as missing)."""
+    try:
+        return Path(raw).expanduser()
+    except RuntimeError:
+        return Path(raw)
+
+
+def _repository_path(settings: Settings, raw: str) -> Path:
+    try:
+        return settings.relative_to_config(raw)
+    except RuntimeError:  # `~nosuchuser/...`: a repository cannot make the signature check raise
+        return Path(raw)
+
+
 @dataclass(frozen=True)
 class TrustSources:
     """Where to load keys from for one file's settings."""
@@ -155,16 +175,17 @@ class TrustSources:
 
 def sources_from_settings(settings: Settings, cli: Sequence[Path] = (), use_repository: bool = True,
                           use_user_store: bool = True) -> TrustSources:
-    """Split `signing.trusted_keys` into what the repository wrote and what the CLI or editor added.
+    """Split trusted keys into those the user named (CLI, editor, the user's config) and those only
+    the repository's config names.
 
-    Settings merge CLI values over the config file, so the config file is read again to learn
-    which entries the repository itself provided.
+    `signing.trusted_keys` never comes from the repository (core/config.py drops it there), so the
+    repository's own entries are read again from its file: they are loaded only to say, in a
+    verdict, that a key is trusted by the repository alone, which never passes.
     """
     section = settings.section("signing")
     repo_raw = repository_paths(settings)
-    effective = _path_list(section.get("trusted_keys"))
-    outside = [Path(p).expanduser() for p in effective] if effective != repo_raw else []
-    repo = [settings.relative_to_config(p) for p in repo_raw] if use_repository else []
+    outside = [_user_path(p) for p in _path_list(section.get("trusted_keys"))]
+    repo = [_repository_path(settings, p) for p in repo_raw] if use_repository else []
     if section.get("user_trust_store") is False:
         use_user_store = False
     return TrustSources(tuple(cli) + tuple(outside), tuple(repo), user_store_dir() if use_user_store else None)
@@ -181,7 +202,7 @@ def _fingerprint(paths: Iterable[Path]) -> tuple[object, ...]:
                 for file in key_files(path):
                     fst = file.stat()
                     out.append((str(file), fst.st_mtime_ns, fst.st_size))
-        except OSError:
+        except (OSError, ValueError):
             out.append((str(path), None))
     return tuple(out)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.signing import detached, drv_embedded
 from drvls.signing.evidence import Evidence, Kind, Status
 from drvls.signing.trust import Origin, TrustedKey, TrustStore
@@ -27,7 +28,8 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return self.status is Status.VALID
+        """Valid from a key the user trusts: a key only the repository names never counts."""
+        return self.status is Status.VALID and not self.repository_only
 
     @property
     def repository_only(self) -> bool:
@@ -42,6 +44,8 @@ class Verdict:
             parts.append(f"key {self.key_id} ({self.kind.value}{claimed})")
         if self.trusted_by is not None:
             parts.append(self.trusted_by.describe())
+        if self.repository_only:
+            parts.append("does not count: a key only the repository names is never trusted")
         return f"{self.path}: {self.status.value} — {'; '.join(parts)}"
 
     def to_json(self) -> dict[str, Any]:
@@ -81,8 +85,7 @@ def verify_bytes(path: Path, data: bytes, trust: TrustStore) -> Verdict:
 
 
 def verify_file(path: Path, trust: TrustStore) -> Verdict:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Verdict(path, Status.INVALID, Kind.NONE, f"cannot read file: {exc.strerror or type(exc).__name__}")
+    data = read_bounded(path)
+    if isinstance(data, ReadProblem):
+        return Verdict(path, Status.INVALID, Kind.NONE, f"cannot read file: {data.reason}")
     return verify_bytes(path, data, trust)

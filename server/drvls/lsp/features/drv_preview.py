@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.drv.preview import FORMATS, PreviewError, build_preview, render
 from drvls.lsp.documents import uri_to_path
 
@@ -39,10 +40,9 @@ class PreviewFailed(Exception):
 
 def preview_text(path: Path, fmt: str) -> str:
     """The preview of the file on disk (a `.drv` is binary: editor buffers of it are not used)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PreviewFailed(f"cannot read {path.name}: {exc.strerror or exc}") from None
+    data = read_bounded(path)
+    if isinstance(data, ReadProblem):
+        raise PreviewFailed(f"cannot read {path.name}: {data.reason}")
     try:
         return render(build_preview(data, path.name), fmt)
     except PreviewError as exc:

@@ -18,6 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from drvls.core.config import Settings
 from drvls.core.languages import analyzer_for
+from drvls.core.reading import ReadProblem, read_bounded
 from drvls.lsp.documents import uri_to_path
 from drvls.signing import detached, drv_embedded
 from drvls.signing.evidence import SigningError, Status
@@ -63,10 +64,8 @@ def current_bytes(server: DrvlsServer, uri: str, path: Path) -> bytes | None:
     doc = server.documents.get(uri)
     if doc is not None and path.suffix != ".drv":
         return detached.with_disk_bom(path, doc.text.encode("utf-8", "surrogatepass"))
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+    data = read_bounded(path)
+    return None if isinstance(data, ReadProblem) else data
 
 
 def has_signature(path: Path, data: bytes) -> bool:
@@ -128,10 +127,9 @@ def sign_document(server: DrvlsServer, uri: str) -> Signed:
         raise SignCommandError("only a saved file can be signed")
     doc = server.documents.get(uri)
     if doc is not None and path.suffix != ".drv":
-        try:
-            on_disk = path.read_bytes()
-        except OSError as exc:
-            raise SignCommandError(f"cannot read {path.name}: {exc.strerror}") from None
+        on_disk = read_bounded(path)
+        if isinstance(on_disk, ReadProblem):
+            raise SignCommandError(f"cannot read {path.name}: {on_disk.reason}")
         if on_disk != detached.with_disk_bom(path, doc.text.encode("utf-8", "surrogatepass")):
             raise SignCommandError(f"{path.name} has unsaved changes; save it before signing")
     settings = server.settings.for_file(path)
