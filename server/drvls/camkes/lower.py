@@ -59,11 +59,12 @@ _KINDS = {"provides_declaration": m.PROVIDES, "uses_declaration": m.USES, "emits
 _HAS = {"mutex": m.MUTEX, "semaphore": m.SEMAPHORE, "binary_semaphore": m.BINARY_SEMAPHORE}
 
 
-def lower(root: Any, positions: Positions, path: Path | None, strict: bool) -> tuple[m.ParsedFile, list[Problem]]:
+def lower(root: Any, positions: Positions, path: Path | None, strict: bool,
+          included: frozenset[Path] = frozenset()) -> tuple[m.ParsedFile, list[Problem]]:
     """The model of a parsed file and its problems (syntax first); never raises."""
     lowerer = Lowerer(positions, path, strict)
     items = lowerer.file(root)
-    return m.ParsedFile(path, items), lowerer.problems
+    return m.ParsedFile(path, items, set(included)), lowerer.problems
 
 
 def lower_text(root: Any, text: str, path: Path | None, strict: bool) -> tuple[m.ParsedFile, list[Problem]]:
@@ -170,30 +171,34 @@ class Lowerer:
     # -- component -----------------------------------------------------------------------------
 
     def component_body(self, body: Any, name: str | None, loc: m.Loc) -> m.Component:
-        comp = m.Component(name, loc=loc)
-        if body is None:
-            return comp
-        for node in body.named_children:
+        control = hardware = False
+        interfaces: list[m.Interface] = []
+        attributes: list[m.Attribute] = []
+        includes: list[str] = []
+        composition: m.Composition | None = None
+        configuration: m.Configuration | None = None
+        for node in body.named_children if body is not None else ():
             kind = node.type
             if kind == "control_declaration":
-                comp.control = True
+                control = True
             elif kind == "hardware_declaration":
-                comp.hardware = True
+                hardware = True
             elif kind == "attribute_declaration":
-                comp.attributes.append(self.attribute(node))
+                attributes.append(self.attribute(node))
             elif kind in _KINDS:
-                comp.interfaces.append(self.interface(node, _KINDS[kind]))
+                interfaces.append(self.interface(node, _KINDS[kind]))
             elif kind == "has_declaration":
                 iface_name, iface_loc = self.name(node.child_by_field_name("name"))
                 has = self.text(node.child_by_field_name("kind"))
-                comp.interfaces.append(m.Interface(_HAS.get(has, m.MUTEX), None, iface_name, loc=iface_loc))
+                interfaces.append(m.Interface(_HAS.get(has, m.MUTEX), None, iface_name, loc=iface_loc))
             elif kind == "composition":
-                comp.composition = self.composition(node)
+                composition = self.composition(node)
             elif kind == "configuration":
-                comp.configuration = self.configuration(node)
+                configuration = self.configuration(node)
             elif kind == "include_statement":
-                comp.includes.append(self.include_target(node.child_by_field_name("path")))
-        return comp
+                includes.append(self.include_target(node.child_by_field_name("path")))
+        return m.Component(name, control, hardware, interfaces, attributes, includes, composition, configuration,
+                           loc)
 
     def interface(self, node: Any, kind: str) -> m.Interface:
         name, loc = self.name(node.child_by_field_name("name"))
@@ -382,14 +387,13 @@ class Lowerer:
         for end in ends.named_children if ends is not None else ():
             if end.type != "connection_end":
                 continue
-            parts = [self.text(i) for i in end.children_by_field_name("instance")]
-            iface = end.child_by_field_name("interface")
-            if iface is not None:
-                parts.append(self.text(iface))
             start = end.children_by_field_name("instance")
+            iface = end.child_by_field_name("interface")
+            nodes = [*start, iface] if iface is not None else list(start)
             first = start[0] if start else iface
-            conn.ends.append(m.End(self.text(end.child_by_field_name("direction")), parts,
-                                   self.between(first, iface or first)))
+            conn.ends.append(m.End(self.text(end.child_by_field_name("direction")), [self.text(n) for n in nodes],
+                                   self.between(first, iface or first),
+                                   part_locs=tuple(self.loc(n) for n in nodes)))
         return conn
 
     def configuration(self, node: Any) -> m.Configuration:
@@ -417,15 +421,16 @@ class Lowerer:
 
     def assembly(self, node: Any) -> m.Assembly:
         name, loc = self.optional_name(node)
-        asm = m.Assembly(name, loc=loc or self.keyword(node))
+        composition: m.Composition | None = None
+        configuration: m.Configuration | None = None
         body = node.child_by_field_name("body")
         if body is not None and not [c for c in body.named_children if not is_skipped(c)]:
             self.syntax("an assembly needs a composition, configuration or schedule", body)
         for child in body.named_children if body is not None else ():
             if child.type == "composition":
-                asm.composition = self.composition(child)
+                composition = self.composition(child)
             elif child.type == "configuration":
-                asm.configuration = self.configuration(child)
+                configuration = self.configuration(child)
             elif child.type == "schedule":
                 slots = [c for c in child.named_children if c.type == "schedule_slot"]
                 if len(slots) < 2:
@@ -433,7 +438,7 @@ class Lowerer:
             elif child.type in ("composition_reference", "configuration_reference"):
                 self.problem(codes.SYNTAX, "syntax error: references to named compositions and configurations "
                                            "are not supported by camkes-tool", child)
-        return asm
+        return m.Assembly(name, composition, configuration, loc or self.keyword(node))
 
     # -- values ---------------------------------------------------------------------------------
 

@@ -161,7 +161,9 @@ def run(args: argparse.Namespace) -> int:
         if analyzer_for(path, named=True) is None:
             print(f"drvls: warning: {path}: no analyzer for this kind of file; skipped", file=sys.stderr)
     files = [f for f in files if analyzer_for(f, named=f in named) is not None]
-    roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in args.paths]
+    # The workspace is where drvls runs, never the set of paths named: a file's verdict must not
+    # depend on which other files are checked with it (CAmkES looks for the apps importing a file).
+    roots = [Path.cwd()]
     results = check_files(files, cli, args.config_file, roots, args.jobs, named)
     write_report(results, args.format, args.output, base)
     return exit_status(results, args.fail_on)

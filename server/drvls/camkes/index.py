@@ -1,0 +1,149 @@
+"""The CAmkES symbol index and typed model of one file, as the faces query them (core/symbols.py).
+
+Definitions come from every file the check read (an import's carry that file's path), references
+from the app's resolution side table, so navigation crosses imports. Keys follow the shared
+scheme: `camkes:component:NAME`, `camkes:instance:ASSEMBLY/NAME`, `camkes:interface:COMPONENT.NAME`...
+Outline, links and folds are of the checked file only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drvls.camkes import grammar
+from drvls.camkes import model as m
+from drvls.camkes.positions import TextPositions
+from drvls.camkes.resolve import GROUP_OR_INSTANCE, Resolution
+from drvls.core.diagnostics import Range
+from drvls.core.symbols import Link, OutlineNode, Reference, Symbol, SymbolIndex, SymbolKind
+
+PREFIX = "camkes:"
+_KIND_OF_REF = {"Component": "component", "Procedure": "procedure", "Connector": "connector", "Struct": "struct"}
+
+
+@dataclass(frozen=True)
+class CamkesModel:
+    """The typed, immutable model of a checked file: its own parse, every file the check read (in
+    camkes-tool's order), the items of the whole program and what each name resolved to."""
+
+    path: Path | None
+    parsed: m.ParsedFile
+    files: tuple[m.ParsedFile, ...] = ()
+    items: tuple[m.Item, ...] = ()
+    resolution: Resolution = field(default_factory=Resolution)
+    import_targets: dict[int, tuple[m.Import, Path]] = field(default_factory=dict)
+
+    def import_target(self, imp: m.Import) -> Path | None:
+        found = self.import_targets.get(id(imp))
+        return found[1] if found is not None and found[0] is imp else None
+
+
+class _Builder:
+    def __init__(self, model: CamkesModel) -> None:
+        self.model = model
+        self.definitions: list[Symbol] = []
+        self.keys: dict[int, str] = {}  # id(declaration) → key
+        self.children: dict[str | None, list[Symbol]] = {}
+
+    def define(self, obj: Any, key: str, name: str, kind: SymbolKind, loc: m.Loc, container: str | None,
+               detail: str = "") -> Symbol:
+        symbol = Symbol(PREFIX + key, name, kind, loc.range, loc.range, loc.path, container, detail)
+        self.definitions.append(symbol)
+        self.keys[id(obj)] = symbol.key
+        if loc.path == self.model.path:
+            self.children.setdefault(container, []).append(symbol)
+        return symbol
+
+    def item(self, item: m.Item) -> None:
+        if isinstance(item, m.Component) and item.name:
+            self.component(item, item.name, None)
+        elif isinstance(item, m.Procedure) and item.name:
+            proc = self.define(item, f"procedure:{item.name}", item.name, SymbolKind.PROCEDURE, item.loc, None)
+            for method in item.methods:
+                self.define(method, f"method:{item.name}.{method.name}", method.name, SymbolKind.METHOD,
+                            method.loc, proc.key, method.return_type or "void")
+        elif isinstance(item, m.Connector) and item.name and not item.builtin:
+            detail = f"from {item.from_end.kind} to {item.to_end.kind}"
+            self.define(item, f"connector:{item.name}", item.name, SymbolKind.CONNECTOR, item.loc, None, detail)
+        elif isinstance(item, m.Assembly):
+            name = item.name or ""
+            asm = self.define(item, f"assembly:{name}", name or "assembly", SymbolKind.ASSEMBLY, item.loc, None)
+            if item.composition is not None:
+                self.composition(item.composition, name, asm.key)
+
+    def component(self, comp: m.Component, name: str, container: str | None) -> None:
+        symbol = self.define(comp, f"component:{name}", name, SymbolKind.COMPONENT, comp.loc, container)
+        for iface in comp.interfaces:
+            self.define(iface, f"interface:{name}.{iface.name}", iface.name, SymbolKind.INTERFACE, iface.loc,
+                        symbol.key, f"{iface.kind.lower()} {iface.type_text}".strip())
+        for attr in comp.attributes:
+            self.define(attr, f"attribute:{name}.{attr.name}", attr.name, SymbolKind.ATTRIBUTE, attr.loc,
+                        symbol.key, attr.type_name)
+        if comp.composition is not None:
+            self.composition(comp.composition, name, symbol.key)
+
+    def composition(self, comp: m.Composition, owner: str, container: str) -> None:
+        loc = comp.loc
+        node = self.define(comp, f"composition:{owner}", comp.name or "composition", SymbolKind.COMPOSITION, loc,
+                           container)
+        instances = [*comp.instances, *(i for g in comp.groups for i in g.instances)]
+        for inst in instances:
+            type_name = inst.type.text if isinstance(inst.type, m.Ref) else "component"
+            self.define(inst, f"instance:{owner}/{inst.name}", inst.name, SymbolKind.INSTANCE, inst.loc, node.key,
+                        type_name)
+        for conn in comp.connections:
+            type_name = conn.type.text if isinstance(conn.type, m.Ref) else "connector"
+            self.define(conn, f"connection:{owner}/{conn.name}", conn.name, SymbolKind.CONNECTION, conn.loc,
+                        node.key, type_name)
+
+    def references(self, table: Resolution) -> Iterator[Reference]:
+        for loc, name, declaration, kind in table.uses:
+            key = self.keys.get(id(declaration)) if declaration is not None else None
+            expected = _expected(kind)
+            if key is None:
+                key = f"{PREFIX}{_KIND_OF_REF.get(kind, kind.lower())}:{name}"
+            yield Reference(key, name, loc.range, loc.path, expected, declaration is not None)
+
+
+def _expected(kind: str) -> SymbolKind | None:
+    if kind == GROUP_OR_INSTANCE:
+        return SymbolKind.INSTANCE
+    return {"Component": SymbolKind.COMPONENT, "Procedure": SymbolKind.PROCEDURE, "Connector": SymbolKind.CONNECTOR,
+            "Interface": SymbolKind.INTERFACE, "Struct": None}.get(kind)
+
+
+def _outline(builder: _Builder, container: str | None) -> tuple[OutlineNode, ...]:
+    return tuple(OutlineNode(s, _outline(builder, s.key)) for s in builder.children.get(container, ()))
+
+
+def build_index(model: CamkesModel, text: str = "", tree: Any = None) -> SymbolIndex:
+    builder = _Builder(model)
+    for parsed in model.files or (model.parsed,):
+        for item in parsed.items:
+            if not isinstance(item, m.Import):
+                builder.item(item)
+    references = tuple(builder.references(model.resolution))
+    links = tuple(Link(imp.loc.range, target) for imp, target in model.import_targets.values()
+                  if imp.loc.path == model.path)
+    return SymbolIndex(path=model.path, definitions=tuple(builder.definitions), references=references,
+                       outline=_outline(builder, None), links=links, folds=folds(text, model.path, tree))
+
+
+def folds(text: str, path: Path | None, tree: Any = None) -> tuple[Range, ...]:
+    """Every braced block of the text as written that spans more than one line."""
+    if tree is None and text:
+        tree = grammar.parse(text.encode("utf-8", "surrogatepass"))
+    if tree is None:
+        return ()
+    positions = TextPositions(text, path)
+    out: list[Range] = []
+    todo = [tree.root_node]
+    while todo:
+        node = todo.pop()
+        if node.end_point[0] > node.start_point[0] and node.type.endswith("body"):
+            out.append(positions.loc(node).range)
+        todo.extend(node.named_children)
+    return tuple(sorted(out, key=lambda r: (r.start, r.end)))
