@@ -46,58 +46,60 @@ class _Builder:
         self.model = model
         self.definitions: list[Symbol] = []
         self.keys: dict[int, str] = {}  # id(declaration) → key
-        self.children: dict[str | None, list[Symbol]] = {}
 
     def define(self, obj: Any, key: str, name: str, kind: SymbolKind, loc: m.Loc, container: str | None,
-               detail: str = "") -> Symbol:
+               detail: str = "", children: tuple[OutlineNode, ...] = ()) -> OutlineNode:
         symbol = Symbol(PREFIX + key, name, kind, loc.range, loc.range, loc.path, container, detail)
         self.definitions.append(symbol)
         self.keys[id(obj)] = symbol.key
-        if loc.path == self.model.path:
-            self.children.setdefault(container, []).append(symbol)
-        return symbol
+        return OutlineNode(symbol, children)
 
-    def item(self, item: m.Item) -> None:
+    def item(self, item: m.Item) -> OutlineNode | None:
         if isinstance(item, m.Component) and item.name:
-            self.component(item, item.name, None)
-        elif isinstance(item, m.Procedure) and item.name:
-            proc = self.define(item, f"procedure:{item.name}", item.name, SymbolKind.PROCEDURE, item.loc, None)
-            for method in item.methods:
-                self.define(method, f"method:{item.name}.{method.name}", method.name, SymbolKind.METHOD,
-                            method.loc, proc.key, method.return_type or "void")
-        elif isinstance(item, m.Connector) and item.name and not item.builtin:
+            return self.component(item, item.name, None)
+        if isinstance(item, m.Procedure) and item.name:
+            key = f"{PREFIX}procedure:{item.name}"
+            methods = tuple(self.define(method, f"method:{item.name}.{method.name}", method.name, SymbolKind.METHOD,
+                                        method.loc, key, method.return_type or "void") for method in item.methods)
+            return self.define(item, f"procedure:{item.name}", item.name, SymbolKind.PROCEDURE, item.loc, None,
+                               children=methods)
+        if isinstance(item, m.Connector) and item.name and not item.builtin:
             detail = f"from {item.from_end.kind} to {item.to_end.kind}"
-            self.define(item, f"connector:{item.name}", item.name, SymbolKind.CONNECTOR, item.loc, None, detail)
-        elif isinstance(item, m.Assembly):
+            return self.define(item, f"connector:{item.name}", item.name, SymbolKind.CONNECTOR, item.loc, None,
+                               detail)
+        if isinstance(item, m.Assembly):
             name = item.name or ""
-            asm = self.define(item, f"assembly:{name}", name or "assembly", SymbolKind.ASSEMBLY, item.loc, None)
-            if item.composition is not None:
-                self.composition(item.composition, name, asm.key)
+            key = f"{PREFIX}assembly:{name}"
+            inner = (self.composition(item.composition, name, key),) if item.composition is not None else ()
+            return self.define(item, f"assembly:{name}", name or "assembly", SymbolKind.ASSEMBLY, item.loc, None,
+                               children=inner)
+        return None
 
-    def component(self, comp: m.Component, name: str, container: str | None) -> None:
-        symbol = self.define(comp, f"component:{name}", name, SymbolKind.COMPONENT, comp.loc, container)
-        for iface in comp.interfaces:
-            self.define(iface, f"interface:{name}.{iface.name}", iface.name, SymbolKind.INTERFACE, iface.loc,
-                        symbol.key, f"{iface.kind.lower()} {iface.type_text}".strip())
-        for attr in comp.attributes:
-            self.define(attr, f"attribute:{name}.{attr.name}", attr.name, SymbolKind.ATTRIBUTE, attr.loc,
-                        symbol.key, attr.type_name)
+    def component(self, comp: m.Component, name: str, container: str | None) -> OutlineNode:
+        key = f"{PREFIX}component:{name}"
+        children = [self.define(iface, f"interface:{name}.{iface.name}", iface.name, SymbolKind.INTERFACE,
+                                iface.loc, key, f"{iface.kind.lower()} {iface.type_text}".strip())
+                    for iface in comp.interfaces]
+        children += [self.define(attr, f"attribute:{name}.{attr.name}", attr.name, SymbolKind.ATTRIBUTE, attr.loc,
+                                 key, attr.type_name) for attr in comp.attributes]
         if comp.composition is not None:
-            self.composition(comp.composition, name, symbol.key)
+            children.append(self.composition(comp.composition, name, key))
+        return self.define(comp, f"component:{name}", name, SymbolKind.COMPONENT, comp.loc, container,
+                           children=tuple(children))
 
-    def composition(self, comp: m.Composition, owner: str, container: str) -> None:
-        loc = comp.loc
-        node = self.define(comp, f"composition:{owner}", comp.name or "composition", SymbolKind.COMPOSITION, loc,
-                           container)
-        instances = [*comp.instances, *(i for g in comp.groups for i in g.instances)]
-        for inst in instances:
+    def composition(self, comp: m.Composition, owner: str, container: str) -> OutlineNode:
+        key = f"{PREFIX}composition:{owner}"
+        children = []
+        for inst in [*comp.instances, *(i for g in comp.groups for i in g.instances)]:
             type_name = inst.type.text if isinstance(inst.type, m.Ref) else "component"
-            self.define(inst, f"instance:{owner}/{inst.name}", inst.name, SymbolKind.INSTANCE, inst.loc, node.key,
-                        type_name)
+            children.append(self.define(inst, f"instance:{owner}/{inst.name}", inst.name, SymbolKind.INSTANCE,
+                                        inst.loc, key, type_name))
         for conn in comp.connections:
             type_name = conn.type.text if isinstance(conn.type, m.Ref) else "connector"
-            self.define(conn, f"connection:{owner}/{conn.name}", conn.name, SymbolKind.CONNECTION, conn.loc,
-                        node.key, type_name)
+            children.append(self.define(conn, f"connection:{owner}/{conn.name}", conn.name, SymbolKind.CONNECTION,
+                                        conn.loc, key, type_name))
+        return self.define(comp, f"composition:{owner}", comp.name or "composition", SymbolKind.COMPOSITION,
+                           comp.loc, container, children=tuple(children))
 
     def references(self, table: Resolution) -> Iterator[Reference]:
         for loc, name, declaration, kind in table.uses:
@@ -115,21 +117,19 @@ def _expected(kind: str) -> SymbolKind | None:
             "Interface": SymbolKind.INTERFACE, "Struct": None}.get(kind)
 
 
-def _outline(builder: _Builder, container: str | None) -> tuple[OutlineNode, ...]:
-    return tuple(OutlineNode(s, _outline(builder, s.key)) for s in builder.children.get(container, ()))
-
-
 def build_index(model: CamkesModel, text: str = "", tree: Any = None) -> SymbolIndex:
     builder = _Builder(model)
+    outline = []
     for parsed in model.files or (model.parsed,):
         for item in parsed.items:
-            if not isinstance(item, m.Import):
-                builder.item(item)
+            node = builder.item(item) if not isinstance(item, m.Import) else None
+            if node is not None and parsed.path == model.path:
+                outline.append(node)
     references = tuple(builder.references(model.resolution))
     links = tuple(Link(imp.loc.range, target) for imp, target in model.import_targets.values()
                   if imp.loc.path == model.path)
     return SymbolIndex(path=model.path, definitions=tuple(builder.definitions), references=references,
-                       outline=_outline(builder, None), links=links, folds=folds(text, model.path, tree))
+                       outline=tuple(outline), links=links, folds=folds(text, model.path, tree))
 
 
 def folds(text: str, path: Path | None, tree: Any = None) -> tuple[Range, ...]:
