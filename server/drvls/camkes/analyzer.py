@@ -210,7 +210,7 @@ def imported_errors(program: Program, problems: list[Problem]) -> list[Diagnosti
     out = []
     for imp, target in program.root_imports:
         files = reachable(program, target)
-        hits = [p for p in elsewhere if p.loc.path in files]
+        hits = list({(p.loc, p.message): p for p in elsewhere if p.loc.path in files}.values())
         if not hits:
             continue
         first = hits[0]

@@ -65,6 +65,7 @@ class FlatAssembly:
     # Components being expanded, to catch one containing itself.
     expanding: list[int] = field(default_factory=list)  # False when unresolved names left holes
     table: Resolution = field(default_factory=Resolution)
+    declared: int = 0  # instances written in the assemblies, resolved or not
 
 
 def flatten(assemblies: list[m.Assembly], table: Resolution) -> FlatAssembly:
@@ -74,6 +75,7 @@ def flatten(assemblies: list[m.Assembly], table: Resolution) -> FlatAssembly:
         if assembly.composition is not None:
             comp = assembly.composition
             owners: dict[int, FlatInstance] = {}
+            flat.declared += len(comp.instances) + sum(len(g.instances) for g in comp.groups)
             for inst in comp.instances:
                 _expand(flat, inst, inst.name, inst.name, owners, 0)
             for grp in comp.groups:

@@ -11,6 +11,7 @@ gives a model. Values are evaluated and types normalised as camkes-tool does.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,8 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 _UNARY: dict[str, Callable[[Any], Any]] = {
     "-": lambda v: -v, "+": lambda v: v, "!": lambda v: int(not v), "~": lambda v: -1 - v}
+LEGACY_END = re.compile(rb'\b(from|to)\s+(hardware\s+)?(Procedures?|Events?|Dataports?)\s+\w+\s+template\s+'
+                        rb'"[^"\n]*"\s*;')
 _END_KINDS = {"Procedure": ("Procedure", False), "Procedures": ("Procedure", True),
               "Event": ("Event", False), "Events": ("Event", True),
               "Dataport": ("Dataport", False), "Dataports": ("Dataport", True)}
@@ -78,6 +81,7 @@ class Lowerer:
         self.path = path
         self.strict = strict
         self.problems: list[Problem] = []
+        self.legacy: list[m.Loc] = []  # pre-2017 forms reported on their own: no syntax error inside them
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -126,6 +130,9 @@ class Lowerer:
             item = self.top(node)
             if item is not None:
                 items.append(item)
+        if self.legacy:
+            self.problems = [p for p in self.problems
+                             if p.rule is not codes.SYNTAX or not any(_within(p.loc, at) for at in self.legacy)]
         return items
 
     def top(self, node: Any) -> m.Item | None:
@@ -299,7 +306,9 @@ class Lowerer:
     def connector_body(self, body: Any, name: str | None, loc: m.Loc) -> m.Connector:
         ends: dict[str, m.EndSpec] = {}
         attributes = []
-        if self.strict and body is not None:
+        if body is not None and body.has_error:
+            self.legacy_ends(body)
+        if self.strict and body is not None and not body.has_error:  # a syntax error is reported once, there
             self.end_order(body)
         for child in body.named_children if body is not None else ():
             if child.type == "connector_end":
@@ -314,7 +323,26 @@ class Lowerer:
             elif child.type == "attribute_declaration":
                 attributes.append(self.attribute(child))
         default = m.EndSpec("Procedure", False)
-        return m.Connector(name, ends.get("from", default), ends.get("to", default), attributes, loc)
+        complete = body is not None and not body.has_error and "from" in ends and "to" in ends
+        return m.Connector(name, ends.get("from", default), ends.get("to", default), attributes, loc,
+                           complete=complete)
+
+    def legacy_ends(self, body: Any) -> None:
+        """`from Procedure client template "x.c";`: one diagnostic naming today's form, per end."""
+        data = bytes(body.text)
+        for match in LEGACY_END.finditer(data):
+            start, end = body.start_byte + match.start(), body.start_byte + match.end()
+            first = body.descendant_for_byte_range(start, start + 1)
+            last = body.descendant_for_byte_range(end - 1, end)
+            if first is None or last is None:
+                continue
+            loc = self.between(first, last)
+            hardware = "hardware " if match.group(2) else ""
+            now = f"{match.group(1).decode()} {hardware}{match.group(3).decode()};"
+            self.problems.append(Problem(codes.LEGACY_SYNTAX, "pre-2017 connector end names a template, which "
+                                         f"camkes-tool no longer parses: write `{now}` and attach templates in "
+                                         "CMake (DeclareCAmkESConnector)", loc))
+            self.legacy.append(loc)
 
     def end_order(self, body: Any) -> None:
         """camkes-tool's order: one `from` end, one `to` end, then attributes."""
@@ -519,6 +547,10 @@ class Lowerer:
             cond = self._eval(node.child_by_field_name("condition"))
             return self._eval(node.child_by_field_name("consequence" if cond else "alternative"))
         raise _Unknown(node)  # a macro constant: its value is only known to the preprocessor
+
+
+def _within(inner: m.Loc, outer: m.Loc) -> bool:
+    return inner.path == outer.path and outer.range.start <= inner.range.start and inner.range.end <= outer.range.end
 
 
 class _Unknown(Exception):

@@ -156,6 +156,8 @@ class Connector:
     attributes: list[Attribute] = field(default_factory=list)
     loc: Loc = NOWHERE
     builtin: bool = False
+    # False when a syntax error hid part of the declaration: its ends are guesses, never checked against.
+    complete: bool = True
 
     def attribute_default(self, name: str) -> Value | None:
         for attr in self.attributes:

@@ -29,6 +29,8 @@ def check_program_resolved(program: Program, allow_forward: bool, full: bool) ->
     problems.extend(flat.problems)
     problems.extend(check_composition(flat))
     for conn in flat.connections:
+        if not conn.connector.complete:
+            continue  # its declaration has a syntax error, reported there; its ends are unknown
         problems.extend(check_connection(conn))
         problems.extend(check_address_spaces(conn))
     problems.extend(check_configuration(flat))
