@@ -56,10 +56,12 @@ class Reuse:
 
 
 # Parsed files, by path, text and the cpp settings that can change it; bounded by the text they hold.
-_CACHE: Bounded[tuple[object, ...], FrontResult] = CACHE.table(4096, 8_000_000, lambda r: r.size)
+# A model and its tree take about 40 bytes per character of text, so 1.5 M characters is about 60 MB.
+PARSED_BUDGET = 1_500_000
+_CACHE: Bounded[tuple[object, ...], FrontResult] = CACHE.table(4096, PARSED_BUDGET, lambda r: r.size)
 # The model last lowered from each file's preprocessed text (the same object when cpp's result is re-used).
 _BY_OUTPUT: Bounded[tuple[Path | None, int], tuple[Preprocessed, FrontResult]] = CACHE.table(
-    1024, 8_000_000, lambda pair: pair[1].size)
+    1024, PARSED_BUDGET, lambda pair: pair[1].size)
 
 
 def load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,

@@ -143,7 +143,9 @@ def folds(text: str, path: Path | None, tree: Any = None) -> tuple[Range, ...]:
     todo = [tree.root_node]
     while todo:
         node = todo.pop()
-        if node.end_point[0] > node.start_point[0] and node.type.endswith("body"):
+        if node.end_point[0] == node.start_point[0]:
+            continue  # one line holds no block that folds
+        if node.type.endswith("body"):
             out.append(positions.loc(node).range)
         todo.extend(node.named_children)
     return tuple(sorted(out, key=lambda r: (r.start, r.end)))

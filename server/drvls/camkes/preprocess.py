@@ -70,7 +70,7 @@ def stamp(path: Path) -> tuple[int, int]:
 ReadText = Callable[[Path], "str | None"]
 
 # cpp's output by path, text digest, program and flags; bounded by the text held.
-_CACHE: Bounded[tuple[object, ...], Preprocessed] = CACHE.table(4096, 8_000_000, lambda p: len(p.text))
+_CACHE: Bounded[tuple[object, ...], Preprocessed] = CACHE.table(4096, 4_000_000, lambda p: len(p.text))
 
 
 def raw(text: str, path: Path | None) -> Preprocessed:
@@ -167,7 +167,7 @@ def preprocess(text: str, path: Path | None, settings: CamkesSettings, shortcut:
 
 # (path, digest, cpp) → results of that text under other flags, for `reuse`.
 _BY_TEXT: Bounded[tuple[object, ...], tuple[tuple[tuple[str, ...], Preprocessed], ...]] = CACHE.table(
-    4096, 8_000_000, lambda results: sum(len(r.text) for _, r in results))
+    4096, 4_000_000, lambda results: sum(len(r.text) for _, r in results))
 _INCLUDE_NAME = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
 # Include forms whose file cannot be predicted from the text alone.
 _UNPREDICTABLE = re.compile(r'^[ \t]*#[ \t]*(?:include_next|import|include[ \t]*[^<"\s])|__has_include', re.M)
