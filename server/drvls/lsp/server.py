@@ -25,6 +25,7 @@ from pygls.uris import from_fs_path
 
 from drvls import __version__
 from drvls.core.discovery import iter_files
+from drvls.core.languages import invalidate
 from drvls.lsp import checking
 from drvls.lsp.checking import Outcome
 from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, uri_to_path
@@ -264,6 +265,9 @@ class DrvlsServer(LanguageServer):
         self.workspace_diagnostic_refresh(None)
 
     def notify_listeners(self, event: str, uri: str) -> None:
+        path = uri_to_path(uri)
+        if path is not None:  # what a buffer holds changed: cached answers about that file go
+            invalidate([path])
         for listener in self.document_listeners:
             try:
                 listener(event, uri)
@@ -271,6 +275,8 @@ class DrvlsServer(LanguageServer):
                 log.exception("document listener failed on %s of %s", event, uri)
 
     def notify_disk_listeners(self, paths: Iterable[Path]) -> None:
+        paths = list(paths)
+        invalidate(paths)
         for path in paths:
             for listener in self.disk_listeners:
                 try:
