@@ -52,7 +52,7 @@ class _Facts:
     closure: frozenset[Path]
 
 
-_IndexKey = tuple[Path, tuple[Path, ...]]
+_IndexKey = tuple[Path, str]
 
 
 def _drop_facts(table: Bounded[_IndexKey, _Facts], paths: frozenset[Path]) -> None:
@@ -69,7 +69,7 @@ _facts: Bounded[_IndexKey, _Facts] = CACHE.table(65536, on_event=_drop_facts)
 
 
 def _candidate(path: Path, settings: CamkesSettings, read: ReadText) -> _Facts:
-    key = (path, settings.import_path)
+    key = (path, settings.import_key)
     found = _facts.get(key)
     if found is None:
         text = read(path)
@@ -79,16 +79,33 @@ def _candidate(path: Path, settings: CamkesSettings, read: ReadText) -> _Facts:
     return found
 
 
+def _drop_reverse(table: Bounded[tuple[object, ...], dict[Path, tuple[Path, ...]]], paths: frozenset[Path]) -> None:
+    table.clear()  # rebuilt from the per-file facts, which keep what the event did not touch
+
+
+_reverse: Bounded[tuple[object, ...], dict[Path, tuple[Path, ...]]] = CACHE.table(64, on_event=_drop_reverse)
+
+
 def importing_apps(target: Path, roots: Sequence[Path], settings: CamkesSettings, read: ReadText,
                    excludes: Sequence[str] = ()) -> list[Path]:
     """Apps under `roots` whose import closure contains `target` (target itself excluded), in path order."""
     target = normal(target)
-    apps: list[Path] = []
+    key = (tuple(roots), tuple(excludes), settings.import_key)
+    index = _reverse.get_or_compute(key, lambda: _build_reverse(roots, settings, read, excludes))
+    return [app for app in index.get(target, ()) if app != target]
+
+
+def _build_reverse(roots: Sequence[Path], settings: CamkesSettings, read: ReadText,
+                   excludes: Sequence[str]) -> dict[Path, tuple[Path, ...]]:
+    """File → the apps reaching it, over every app under `roots`."""
+    reverse: dict[Path, list[Path]] = {}
     for root in roots:
         for candidate in adl_files(root, excludes):
-            if candidate == target or candidate in apps:
-                continue
             facts = _candidate(candidate, settings, read)
-            if facts.app and target in facts.closure:
-                apps.append(candidate)
-    return apps
+            if not facts.app:
+                continue
+            for dep in facts.closure:
+                apps = reverse.setdefault(dep, [])
+                if candidate not in apps:
+                    apps.append(candidate)
+    return {dep: tuple(apps) for dep, apps in reverse.items()}

@@ -58,16 +58,17 @@ def normal(path: Path) -> Path:
     return Path(os.path.normpath(os.path.join(os.getcwd(), path)))
 
 
+ANGLE_IMPORT = re.compile(r"^[ \t]*import[ \t]*<", re.M)
 IMPORT_LINE = re.compile(r'^[ \t]*import[ \t]*(<[^<>;,"{}\n]*>|"[^"\n]*")[ \t]*;', re.M)
 
 
-def _drop_lookups(table: Bounded[tuple[str, bool, str, tuple[Path, ...]], Path | None],
+def _drop_lookups(table: Bounded[tuple[str, bool, str, str], Path | None],
                   paths: frozenset[Path]) -> None:
     """A file that appeared can be what an import finds now; one that changed or vanished too."""
     table.drop_if(lambda _key, found: found is None or found in paths)
 
 
-_found: Bounded[tuple[str, bool, str, tuple[Path, ...]], Path | None] = CACHE.table(16384, on_event=_drop_lookups)
+_found: Bounded[tuple[str, bool, str, str], Path | None] = CACHE.table(16384, on_event=_drop_lookups)
 
 
 def find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
@@ -77,7 +78,7 @@ def find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
     Answers are kept until a file event says a file appeared, changed or vanished.
     """
     base = "" if imp.angle else (os.path.dirname(importer) if importer is not None else os.getcwd())
-    key = (imp.target, imp.angle, base, settings.import_path)
+    key = (imp.target, imp.angle, base, settings.import_key if imp.angle else "")  # `"x"` ignores the path
     return _found.get_or_compute(key, lambda: _find_import(imp, importer, settings, read))
 
 
@@ -197,7 +198,7 @@ def reachable(program: Program, start: Path) -> set[Path]:
     return seen
 
 
-_direct: Bounded[tuple[Path, bytes, tuple[Path, ...]], tuple[Path, ...]] = CACHE.table(16384, on_event=drop_all)
+_direct: Bounded[tuple[Path, bytes, str], tuple[Path, ...]] = CACHE.table(16384, on_event=drop_all)
 
 
 def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> tuple[Path, ...]:
@@ -205,7 +206,7 @@ def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadTe
 
     Kept per text until a file event (which can change what an import finds).
     """
-    key = (path, digest(text), settings.import_path)
+    key = (path, digest(text), settings.import_key if ANGLE_IMPORT.search(text) else "")
     return _direct.get_or_compute(key, lambda: _direct_imports(text, path, settings, read))
 
 
