@@ -59,9 +59,8 @@ class CamkesAnalyzer:
             path, discovery_roots(path, ctx), settings, read, excludes(ctx))
         if apps and path is not None:
             diagnostics, dependencies = self._in_apps(own, path, apps, settings, read)
-            program = Program(path, cpp_missing=own.cpp_missing)
-            diagnostics.extend(self._notices(program, path, ctx))
-            program = build_program(source.text, path, settings, read)
+            diagnostics.extend(self._notices(Program(path, cpp_missing=own.cpp_missing), path, ctx))
+            program = build_program(source.text, path, settings, read)  # the file's own model and names
             resolved = resolve(program.items, settings.allow_forward_references)
         else:
             diagnostics, dependencies, program, resolved = self._alone(source.text, path, is_app, settings, read,
