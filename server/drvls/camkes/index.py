@@ -15,6 +15,7 @@ from typing import Any
 
 from drvls.camkes import grammar
 from drvls.camkes import model as m
+from drvls.camkes.cache import CACHE, Bounded
 from drvls.camkes.positions import TextPositions
 from drvls.camkes.resolve import GROUP_OR_INSTANCE, Resolution
 from drvls.core.diagnostics import Range
@@ -42,8 +43,7 @@ class CamkesModel:
 
 
 class _Builder:
-    def __init__(self, model: CamkesModel) -> None:
-        self.model = model
+    def __init__(self) -> None:
         self.definitions: list[Symbol] = []
         self.keys: dict[int, str] = {}  # id(declaration) → key
 
@@ -101,13 +101,12 @@ class _Builder:
         return self.define(comp, f"composition:{owner}", comp.name or "composition", SymbolKind.COMPOSITION,
                            comp.loc, container, children=tuple(children))
 
-    def references(self, table: Resolution) -> Iterator[Reference]:
-        for loc, name, declaration, kind in table.uses:
-            key = self.keys.get(id(declaration)) if declaration is not None else None
-            expected = _expected(kind)
-            if key is None:
-                key = f"{PREFIX}{_KIND_OF_REF.get(kind, kind.lower())}:{name}"
-            yield Reference(key, name, loc.range, loc.path, expected, declaration is not None)
+def _references(table: Resolution, keys: dict[int, str]) -> Iterator[Reference]:
+    for loc, name, declaration, kind in table.uses:
+        key = keys.get(id(declaration)) if declaration is not None else None
+        if key is None:
+            key = f"{PREFIX}{_KIND_OF_REF.get(kind, kind.lower())}:{name}"
+        yield Reference(key, name, loc.range, loc.path, _expected(kind), declaration is not None)
 
 
 def _expected(kind: str) -> SymbolKind | None:
@@ -117,19 +116,44 @@ def _expected(kind: str) -> SymbolKind | None:
             "Interface": SymbolKind.INTERFACE, "Struct": None}.get(kind)
 
 
+@dataclass(frozen=True)
+class _FileSymbols:
+    """What one parsed file defines: the same whichever app reads it, so made once per parsed file."""
+
+    parsed: m.ParsedFile
+    definitions: tuple[Symbol, ...]
+    keys: dict[int, str]
+    outline: tuple[OutlineNode, ...]
+
+
+_by_file: Bounded[int, _FileSymbols] = CACHE.table(4096)
+
+
+def _file_symbols(parsed: m.ParsedFile) -> _FileSymbols:
+    hit = _by_file.get(id(parsed))
+    if hit is not None and hit.parsed is parsed:
+        return hit
+    builder = _Builder()
+    outline = tuple(node for node in (builder.item(i) for i in parsed.items if not isinstance(i, m.Import))
+                    if node is not None)
+    return _by_file.put(id(parsed), _FileSymbols(parsed, tuple(builder.definitions), builder.keys, outline))
+
+
 def build_index(model: CamkesModel, text: str = "", tree: Any = None) -> SymbolIndex:
-    builder = _Builder(model)
-    outline = []
+    definitions: list[Symbol] = []
+    keys: dict[int, str] = {}
+    outline: tuple[OutlineNode, ...] = ()
     for parsed in model.files or (model.parsed,):
-        for item in parsed.items:
-            node = builder.item(item) if not isinstance(item, m.Import) else None
-            if node is not None and parsed.path == model.path:
-                outline.append(node)
-    references = tuple(builder.references(model.resolution))
+        made = _file_symbols(parsed)
+        definitions += made.definitions
+        keys.update(made.keys)
+        if parsed.path == model.path:
+            outline += made.outline
+    references = tuple(_references(model.resolution, keys))
     links = tuple(Link(imp.loc.range, target) for imp, target in model.import_targets.values()
                   if imp.loc.path == model.path)
-    return SymbolIndex(path=model.path, definitions=tuple(builder.definitions), references=references,
-                       outline=tuple(outline), links=links, folds=folds(text, model.path, tree))
+    return SymbolIndex(path=model.path, definitions=tuple(definitions), references=references,
+                       outline=outline, links=links, folds=folds(text, model.path, tree))
 
 
 def folds(text: str, path: Path | None, tree: Any = None) -> tuple[Range, ...]:
