@@ -19,7 +19,7 @@ from typing import Any
 from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.apps import importing_apps
-from drvls.camkes.cache import CACHE, Bounded, digest
+from drvls.camkes.cache import CACHE, Bounded, digest, drop_all
 from drvls.camkes.checks.run import check_program, check_program_resolved
 from drvls.camkes.frontend import FrontResult, Reuse, load
 from drvls.camkes.imports import Program, build_program, normal, reachable
@@ -157,14 +157,22 @@ def discovery_roots(path: Path, ctx: AnalysisContext) -> list[Path]:
     the outermost workspace root holding the file, else the file's own folder.
     """
     config = ctx.settings.config_file
-    if config is not None and path.is_relative_to(normal(config.parent)):
-        return [normal(config.parent)]
-    for folder in path.parents:
-        if (folder / ".git").exists():
-            return [folder]
-    holding = sorted((normal(r) for r in ctx.workspace.roots() if path.is_relative_to(normal(r))),
-                     key=lambda r: len(r.parts))
-    return holding[:1] or [path.parent]
+    key = (path.parent, config, tuple(ctx.workspace.roots()))
+    return list(_projects.get_or_compute(key, lambda: _discovery_roots(path.parent, config, key[2])))
+
+
+_projects: Bounded[tuple[Path, Path | None, tuple[Path, ...]], tuple[Path, ...]] = CACHE.table(
+    4096, on_event=drop_all)  # a `.git` or config file may appear
+
+
+def _discovery_roots(folder: Path, config: Path | None, roots: tuple[Path, ...]) -> tuple[Path, ...]:
+    if config is not None and folder.is_relative_to(normal(config.parent)):
+        return (normal(config.parent),)
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return (candidate,)
+    holding = sorted((normal(r) for r in roots if folder.is_relative_to(normal(r))), key=lambda r: len(r.parts))
+    return tuple(holding[:1]) or (folder,)
 
 
 def excludes(ctx: AnalysisContext) -> tuple[str, ...]:
