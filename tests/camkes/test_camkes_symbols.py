@@ -106,3 +106,15 @@ def test_component_file_outline_lists_interfaces_and_attributes(tmp_path: Path) 
         ("camkes:procedure:P", ["camkes:method:P.f"]),
         ("camkes:component:C", ["camkes:interface:C.p", "camkes:attribute:C.n"])]
     assert index.definition(Position(3, 7))[0].key == "camkes:procedure:P"
+
+
+def test_a_component_in_an_app_resolves_names_the_app_provides(tmp_path: Path) -> None:
+    write(tmp_path, {"procs.idl4": "procedure P { void f(); };\n",
+                     "comp.camkes": "component C {\n  control;\n  uses P p;\n}\n",
+                     "app.camkes": 'import "procs.idl4";\nimport "comp.camkes";\n'
+                                   "assembly { composition { component C c; } }\n"})
+    ctx = AnalysisContext(settings=Settings({}), workspace=DiskWorkspace([tmp_path]))
+    index = check_path(tmp_path / "comp.camkes", ctx).symbols
+    target = index.definition(Position(2, 7))
+    assert [(t.key, t.path) for t in target] == [("camkes:procedure:P", tmp_path / "procs.idl4")]
+    assert [n.symbol.key for n in index.outline] == ["camkes:component:C"]

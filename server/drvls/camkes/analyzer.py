@@ -20,7 +20,7 @@ from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.apps import importing_apps
 from drvls.camkes.cache import CACHE, Bounded, digest, drop_all
-from drvls.camkes.checks.run import check_program, check_program_resolved
+from drvls.camkes.checks.run import check_program_resolved
 from drvls.camkes.frontend import FrontResult, Reuse, load
 from drvls.camkes.imports import Program, build_program, normal, reachable
 from drvls.camkes.index import CamkesModel, build_index
@@ -58,10 +58,13 @@ class CamkesAnalyzer:
         apps = [] if is_app or path is None else importing_apps(
             path, discovery_roots(path, ctx), settings, read, excludes(ctx))
         if apps and path is not None:
-            diagnostics, dependencies = self._in_apps(own, path, apps, settings, read)
+            diagnostics, dependencies, first = self._in_apps(own, path, apps, settings, read)
             diagnostics.extend(self._notices(Program(path, cpp_missing=own.cpp_missing), path, ctx))
-            program = build_program(source.text, path, settings, read)  # the file's own model and names
-            resolved = resolve(program.items, settings.allow_forward_references)
+            if first is not None:  # names mean what the first app importing the file makes them mean
+                program, resolved = first.program, first.resolved
+            else:
+                program = build_program(source.text, path, settings, read)
+                resolved = resolve(program.items, settings.allow_forward_references)
         else:
             diagnostics, dependencies, program, resolved = self._alone(source.text, path, is_app, settings, read,
                                                                         ctx)
@@ -75,18 +78,20 @@ class CamkesAnalyzer:
                         symbols=build_index(model, source.text, own.tree), model=model)
 
     def _in_apps(self, own: FrontResult, path: Path, apps: list[Path], settings: CamkesSettings,
-                 read: ReadText) -> tuple[list[Diagnostic], set[Path]]:
+                 read: ReadText) -> tuple[list[Diagnostic], set[Path], AppCheck | None]:
         """The file's own syntax problems, plus what each importing app finds inside the file."""
         diagnostics = self._to_diagnostics([p for p in own.problems if p.loc.path == path], path, None)
         dependencies: set[Path] = set()
+        first: AppCheck | None = None
         for app in apps:
             app_text = read(app)
             if app_text is None:
                 continue
-            problems, app_deps = check_app(app, app_text, settings, read)
-            dependencies |= app_deps | {app}
-            diagnostics.extend(self._to_diagnostics(problems, path, app))
-        return merge_apps(diagnostics), dependencies
+            checked = check_app(app, app_text, settings, read)
+            first = first or checked
+            dependencies |= checked.dependencies | {app}
+            diagnostics.extend(self._to_diagnostics(checked.problems, path, app))
+        return merge_apps(diagnostics), dependencies, first
 
     def _alone(self, text: str, path: Path | None, is_app: bool, settings: CamkesSettings, read: ReadText,
                ctx: AnalysisContext) -> tuple[list[Diagnostic], set[Path], Program, Resolved]:
@@ -179,9 +184,19 @@ def excludes(ctx: AnalysisContext) -> tuple[str, ...]:
     return tuple(str(e) for e in ctx.settings.get("exclude") or ())
 
 
+@dataclass(frozen=True)
+class AppCheck:
+    """One app checked: its problems, the files it read, and its program and resolution (for the model)."""
+
+    fingerprint: tuple[tuple[Path, bytes | None], ...]
+    problems: list[Problem]
+    dependencies: set[Path]
+    program: Program
+    resolved: Resolved
+
+
 _AppKey = tuple[Path, CamkesSettings]
-_app_results: Bounded[_AppKey, tuple[tuple[tuple[Path, bytes | None], ...], list[Problem], set[Path]]] = (
-    CACHE.table(256))
+_app_results: Bounded[_AppKey, AppCheck] = CACHE.table(256)
 
 
 def _fingerprint(paths: Iterable[Path], read: ReadText) -> tuple[tuple[Path, bytes | None], ...]:
@@ -189,17 +204,16 @@ def _fingerprint(paths: Iterable[Path], read: ReadText) -> tuple[tuple[Path, byt
     return tuple((p, digest(t) if t is not None else None) for p, t in texts)
 
 
-def check_app(app: Path, text: str, settings: CamkesSettings, read: ReadText) -> tuple[list[Problem], set[Path]]:
+def check_app(app: Path, text: str, settings: CamkesSettings, read: ReadText) -> AppCheck:
     """All problems of an app, reused while none of the files it read has changed."""
     key = (app, settings)
     hit = _app_results.get(key)
-    if hit is not None and hit[0] == _fingerprint([p for p, _ in hit[0]], read):
-        return hit[1], hit[2]
+    if hit is not None and hit.fingerprint == _fingerprint([p for p, _ in hit.fingerprint], read):
+        return hit
     program = build_program(text, app, settings, read)
-    problems = check_program(program, settings.allow_forward_references, True)
+    problems, resolved = check_program_resolved(program, settings.allow_forward_references, True)
     deps = set(program.dependencies) | set(program.files)
-    _app_results.put(key, (_fingerprint(deps | {app}, read), problems, deps))
-    return problems, deps
+    return _app_results.put(key, AppCheck(_fingerprint(deps | {app}, read), problems, deps, program, resolved))
 
 
 def in_editor(ctx: AnalysisContext) -> bool:
