@@ -104,12 +104,9 @@ def check_all(entries: list[dict[str, Any]]) -> float:
 
 
 def clear_caches() -> None:
-    from drvls.camkes import analyzer, apps, frontend, imports, preprocess
+    from drvls.camkes.cache import CACHE
 
-    for cache in (frontend._CACHE, frontend._BY_OUTPUT, preprocess._CACHE, preprocess._BY_TEXT, preprocess._facts,
-                  preprocess._needs, imports._found, imports._closures, imports._direct, analyzer._app_results,
-                  apps._listings, apps._index):
-        cache.clear()
+    CACHE.clear()
 
 
 ONE_PROJECT_PATHS = ("seL4__camkes-tool/include/builtin", "seL4__camkes-tool/components",

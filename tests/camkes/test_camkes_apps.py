@@ -69,3 +69,23 @@ def test_dependencies_cover_imports_and_apps(tmp_path: Path) -> None:
     assert {p.name for p in deps} >= {"one.camkes", "procs.idl4"}
     deps = check_path(tmp_path / "one.camkes", ctx).dependencies
     assert {p.name for p in deps if p.suffix in (".camkes", ".idl4")} == {"procs.idl4", "comp.camkes"}
+
+
+def test_apps_in_ignored_or_excluded_folders_do_not_count(tmp_path: Path) -> None:
+    """App discovery walks like every other walk: `.gitignore` and `exclude` apply."""
+    from drvls.core.config import Settings
+    from drvls.core.engine import check_path
+    from drvls.core.languages import AnalysisContext, DiskWorkspace
+
+    late = ('import <std_connector.camkes>;\nimport "../comp.camkes";\n'
+            "assembly { composition { component C c; } }\n")
+    write(tmp_path, {"comp.camkes": "component C { control; uses P p; }\n", ".gitignore": "build-out/\n",
+                     "build-out/app.camkes": late, "vendor/app.camkes": late})
+
+    def unknown(exclude: list[str]) -> list[str]:
+        ctx = AnalysisContext(settings=Settings({"exclude": exclude}), workspace=DiskWorkspace([tmp_path]))
+        found = check_path(tmp_path / "comp.camkes", ctx).diagnostics
+        return [d.severity.label for d in found if d.code == "CK005"]
+
+    assert unknown([]) == ["error"]  # vendor/app.camkes imports it and lacks P
+    assert unknown(["vendor/"]) == ["warning"]  # no app left: a library alone

@@ -90,8 +90,11 @@ component S { provides Q q; consumes B e; dataport Buf(8192) d; }
 """)
     got = messages(found, "CK013")
     assert "multiple conflicting types for the interfaces of connection 'rpc': P, Q" in got
-    assert "multiple conflicting types for the interfaces of connection 'ev': TokValue, TokValue" in got
-    assert "multiple conflicting types for the interfaces of connection 'dp': str, str" in got
+    # camkes-tool's wording (Python type names) first, then the two real type names.
+    assert ("multiple conflicting types for the interfaces of connection 'ev': TokValue, TokValue "
+            "(the ends have types A and B)") in got
+    assert ("multiple conflicting types for the interfaces of connection 'dp': str, str "
+            "(the ends have types Buf(4096) and Buf(8192))") in got
 
 
 def test_connector_kind_and_hardware(tmp_path: Path) -> None:

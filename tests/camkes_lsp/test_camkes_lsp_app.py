@@ -120,3 +120,31 @@ async def test_component_shows_the_app_problem_in_its_own_file(client: LanguageC
 
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX paths for the test app")
+
+
+async def test_an_app_written_to_disk_is_found_after_the_watcher_reports_it(client: LanguageClient,
+                                                                            tmp_path: Path) -> None:
+    """No clock: the scan for importing apps is dropped when the watcher reports a new file."""
+    (tmp_path / "procs.idl4").write_text(PROCS, encoding="utf-8")
+    (tmp_path / "components").mkdir()
+    bad = "component Client {\n    control;\n    uses Q p;\n}\n"
+    comp = tmp_path / "components" / "client.camkes"
+    comp.write_text(bad, encoding="utf-8")
+    root = uri_of(tmp_path)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("neovim@0.9"), root_uri=root,
+        workspace_folders=[types.WorkspaceFolder(uri=root, name=tmp_path.name)]))
+    comp_uri = uri_of(comp)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=comp_uri, language_id="camkes", version=1, text=bad)))
+    alone = await published(client, comp_uri, lambda d: any(x.code == "CK005" for x in d))
+    assert messages(alone) == []  # no app imports it yet: unknown names only warn
+
+    (tmp_path / "app.camkes").write_text(APP, encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=uri_of(tmp_path / "app.camkes"), type=types.FileChangeType.Created)]))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=comp_uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=bad + "\n")]))
+    in_app = await published(client, comp_uri, lambda d: bool(messages(d)))
+    assert messages(in_app) == ["unknown reference to 'Q'"]

@@ -79,3 +79,16 @@ AST_CYCLE = rule("CK029", "ast-cycle", Severity.ERROR,
 NO_GRAMMAR = rule("CK030", "no-grammar", Severity.ERROR,
                   "The CAmkES tree-sitter grammar is not built into this installation, so nothing can be checked.",
                   FAMILY)
+IMPORT_UNREADABLE = rule("CK031", "import-unreadable", Severity.ERROR,
+                         "An `import` names something that is not a regular file of a readable size (a pipe, "
+                         "`/dev/stdin`, a device, a folder, a file over the size limit): it is not read.", FAMILY)
+NOT_CAMKES = rule("CK032", "import-not-camkes", Severity.ERROR,
+                  "An `import` names a file that is not CAmkES at all; none of its content is quoted.", FAMILY)
+LEGACY_SYNTAX = rule("CK033", "legacy-syntax", Severity.ERROR,
+                     "Syntax of CAmkES before 2017 that camkes-tool no longer parses (connector ends naming a "
+                     "template: `from Procedure client template \"x.c\";`); the message names the current form.",
+                     FAMILY)
+LEGACY_HARDWARE_SETTING = rule("CK034", "legacy-hardware-setting", Severity.WARNING,
+                               "A hardware device set up the pre-2017 way (`dev.reg_attributes = \"paddr:size\"`, "
+                               "`dev.irq_attributes = N`), which code generation no longer reads; the message "
+                               "names the current settings.", FAMILY)

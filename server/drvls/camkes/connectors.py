@@ -7,6 +7,7 @@ build system, not in ADL. `IOPort` is the procedure camkes-tool declares next to
 from __future__ import annotations
 
 from drvls.camkes import model as m
+from drvls.camkes.cache import CACHE, Bounded
 
 # name: (from kind, from multiple, from hardware, to kind, to multiple, to hardware, no type checking)
 STD_CONNECTORS: dict[str, tuple[str, bool, bool, str, bool, bool, bool]] = {
@@ -49,9 +50,17 @@ GLOBAL_CONNECTORS: dict[str, tuple[str, bool, bool, str, bool, bool, bool]] = {
 FALLBACK_FILES = {"std_connector.camkes": STD_CONNECTORS, "global-connectors.camkes": GLOBAL_CONNECTORS}
 
 
-def connector_items(table: dict[str, tuple[str, bool, bool, str, bool, bool, bool]],
-                    loc: m.Loc) -> list[m.Item]:
-    """Model declarations for a fallback table, located at the import that asked for them."""
+_Table = dict[str, tuple[str, bool, bool, str, bool, bool, bool]]
+_made: Bounded[tuple[int, m.Loc], tuple[m.Item, ...]] = CACHE.table(4096)
+
+
+def connector_items(table: _Table, loc: m.Loc) -> list[m.Item]:
+    """Model declarations for a fallback table, located at the import that asked for them (made once
+    per place: they are immutable values, shared by every app that imports from there)."""
+    return list(_made.get_or_compute((id(table), loc), lambda: tuple(_connector_items(table, loc))))
+
+
+def _connector_items(table: _Table, loc: m.Loc) -> list[m.Item]:
     items: list[m.Item] = []
     for name, (fk, fm, fh, tk, tm, th, untyped) in table.items():
         attrs = [m.Attribute("bool", "disable_interface_type_checking", False, 1, loc)] if untyped else []

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from drvls.camkes import codes
 from drvls.camkes import model as m
 from drvls.camkes.model import Problem
+from drvls.camkes.resolve import Resolution
 
 MAX_DEPTH = 32
 
@@ -31,6 +32,7 @@ class FlatEnd:
     instance: FlatInstance | None
     interface: m.Interface
     loc: m.Loc
+    procedure: m.Procedure | None = None  # the interface's procedure, as this app resolves it
 
 
 @dataclass(eq=False)
@@ -62,15 +64,18 @@ class FlatAssembly:
     complete: bool = True
     # Components being expanded, to catch one containing itself.
     expanding: list[int] = field(default_factory=list)  # False when unresolved names left holes
+    table: Resolution = field(default_factory=Resolution)
+    declared: int = 0  # instances written in the assemblies, resolved or not
 
 
-def flatten(assemblies: list[m.Assembly]) -> FlatAssembly:
-    flat = FlatAssembly(assemblies[0].loc)
+def flatten(assemblies: list[m.Assembly], table: Resolution) -> FlatAssembly:
+    flat = FlatAssembly(assemblies[0].loc, table=table)
     unnamed = 0
     for assembly in assemblies:
         if assembly.composition is not None:
             comp = assembly.composition
             owners: dict[int, FlatInstance] = {}
+            flat.declared += len(comp.instances) + sum(len(g.instances) for g in comp.groups)
             for inst in comp.instances:
                 _expand(flat, inst, inst.name, inst.name, owners, 0)
             for grp in comp.groups:
@@ -90,7 +95,7 @@ def flatten(assemblies: list[m.Assembly]) -> FlatAssembly:
 
 def _expand(flat: FlatAssembly, inst: m.Instance, name: str, space: str,
             owners: dict[int, FlatInstance], depth: int) -> FlatInstance | None:
-    comp = inst.component
+    comp = flat.table.component(inst)
     if comp is None:
         flat.complete = False
         return None
@@ -139,27 +144,31 @@ def _aliased(flat: FlatAssembly, inst: FlatInstance, iface: m.Interface,
 
 def _connection(flat: FlatAssembly, conn: m.Connection, prefix: str, owners: dict[int, FlatInstance],
                 outer: FlatInstance | None) -> None:
-    if conn.connector is None:
+    connector = flat.table.connector(conn)
+    if connector is None:
         flat.complete = False
         return
     ends: list[FlatEnd] = []
     for end in conn.ends:
-        if end.interface is None:
+        written = flat.table.end_interface(end)
+        if written is None:
             flat.complete = False
             return
-        inst = owners.get(id(end.instance)) if end.instance is not None else None
-        if end.instance is not None and inst is None:
+        owner = flat.table.end_instance(end)
+        inst = owners.get(id(owner)) if owner is not None else None
+        if owner is not None and inst is None:
             flat.complete = False
             return
         if inst is None and outer is None:
             flat.problems.append(Problem(codes.TOP_LEVEL_END, "top-level connection end with no instance",
                                          end.loc))
             return
-        iface = end.interface
+        iface = written
         if inst is not None:
             inst, iface = _aliased(flat, inst, iface)
-        ends.append(FlatEnd(end.side, inst if inst is not None else outer, iface, end.loc))
-    flat.connections.append(FlatConnection(prefix + conn.name, conn.connector, ends, conn.loc, [conn.name]))
+        ends.append(FlatEnd(end.side, inst if inst is not None else outer, iface, end.loc,
+                            flat.table.procedure(iface)))
+    flat.connections.append(FlatConnection(prefix + conn.name, connector, ends, conn.loc, [conn.name]))
 
 
 def _end_key(end: FlatEnd) -> tuple[int, int]:

@@ -8,13 +8,13 @@ every file when no preprocessor exists (then leniently: macro lines stay nodes o
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drvls.camkes import codes, grammar
 from drvls.camkes import model as m
+from drvls.camkes.cache import CACHE, Bounded, digest
 from drvls.camkes.lower import lower, lower_text
 from drvls.camkes.model import Problem
 from drvls.camkes.positions import CppPositions
@@ -35,7 +35,7 @@ NO_GRAMMAR = ("the CAmkES grammar (module tree_sitter_camkes) is not installed, 
               "checked: reinstall drvls with its compiled extensions")
 
 
-@dataclass
+@dataclass(frozen=True)
 class FrontResult:
     parsed: m.ParsedFile
     problems: list[Problem] = field(default_factory=list)
@@ -44,6 +44,7 @@ class FrontResult:
     stamps: tuple[tuple[Path, int, int], ...] = ()
     # The tree of the text as written, when it was parsed without cpp (reusable after an edit).
     tree: Any = None
+    size: int = 0  # characters of text this result was made from (the cache's measure)
 
 
 @dataclass(frozen=True)
@@ -54,27 +55,25 @@ class Reuse:
     edits: tuple[Any, ...]
 
 
-_CACHE: dict[tuple[object, ...], FrontResult] = {}
-_CACHE_LIMIT = 4096
+# Parsed files, by path, text and the cpp settings that can change it; bounded by the text they hold.
+# A model and its tree take about 40 bytes per character of text, so 1.5 M characters is about 60 MB.
+PARSED_BUDGET = 1_500_000
+_CACHE: Bounded[tuple[object, ...], FrontResult] = CACHE.table(4096, PARSED_BUDGET, lambda r: r.size)
 # The model last lowered from each file's preprocessed text (the same object when cpp's result is re-used).
-_BY_OUTPUT: dict[tuple[Path | None, int], tuple[Preprocessed, FrontResult]] = {}
+_BY_OUTPUT: Bounded[tuple[Path | None, int], tuple[Preprocessed, FrontResult]] = CACHE.table(
+    1024, PARSED_BUDGET, lambda pair: pair[1].size)
 
 
 def load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
          reuse: Reuse | None = None) -> FrontResult:
     """The parsed model of one file with its own problems (syntax, lifting, cpp); never raises."""
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     # Import paths never matter here, and cpp flags only for files cpp can change.
     cpp_key = (settings.cpp, effective_flags(text, settings)) if needs_cpp(text, settings) else None
-    key = (path, digest, cpp_key)
+    key = (path, digest(text), cpp_key)
     hit = _CACHE.get(key)
     if hit is not None and all(stamp(p) == (t, n) for p, t, n in hit.stamps):
         return hit
-    result = _load(text, path, settings, read, reuse)
-    if len(_CACHE) >= _CACHE_LIMIT:
-        _CACHE.clear()
-    _CACHE[key] = result
-    return result
+    return _CACHE.put(key, _load(text, path, settings, read, reuse))
 
 
 def load_uncached(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
@@ -98,6 +97,7 @@ def _parse(text: str, reuse: Reuse | None) -> Any:
 
 def _load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
           reuse: Reuse | None, shortcut: bool = True) -> FrontResult:
+    size = len(text)
     if not grammar.available():
         return FrontResult(m.ParsedFile(path, []), [Problem(codes.NO_GRAMMAR, NO_GRAMMAR, m.Loc(path))])
     try:
@@ -105,25 +105,22 @@ def _load(text: str, path: Path | None, settings: CamkesSettings, read: ReadText
     except CppMissing:
         tree = _parse(text, reuse)
         parsed, problems = lower_text(tree.root_node, text, path, strict=False)
-        return FrontResult(parsed, problems, False, True, tree=tree)
+        return FrontResult(parsed, problems, False, True, tree=tree, size=size)
     if pre.error is not None:
         err = pre.error
         loc = m.Loc(err.path, Range(Position(err.line, err.column), Position(err.line, err.column)))
         return FrontResult(m.ParsedFile(path, [], set(pre.included)),
-                           [Problem(codes.CPP_FAILED, err.message, loc)], True, False)
+                           [Problem(codes.CPP_FAILED, err.message, loc)], True, False, size=size)
     if not pre.used_cpp:  # cpp would change nothing the grammar does not already skip
         tree = _parse(text, reuse)
         parsed, problems = lower_text(tree.root_node, text, path, strict=True)
-        return FrontResult(parsed, problems, False, False, tree=tree)
+        return FrontResult(parsed, problems, False, False, tree=tree, size=size)
     same = _BY_OUTPUT.get((path, id(pre)))
     if same is not None and same[0] is pre:  # cpp's result re-used under other flags: so is the model
         return same[1]
     tree = grammar.parse(pre.text.encode("utf-8", "surrogatepass"))
     positions = CppPositions(tree.root_node, pre.text, pre, ColumnMapper(text, path, read), path)
-    parsed, problems = lower(tree.root_node, positions, path, strict=True)
-    parsed.included = set(pre.included)
-    result = FrontResult(parsed, problems, True, False, pre.stamps)
-    if len(_BY_OUTPUT) >= _CACHE_LIMIT:
-        _BY_OUTPUT.clear()
-    _BY_OUTPUT[(path, id(pre))] = (pre, result)
+    parsed, problems = lower(tree.root_node, positions, path, strict=True, included=frozenset(pre.included))
+    result = FrontResult(parsed, problems, True, False, pre.stamps, size=size + len(pre.text))
+    _BY_OUTPUT.put((path, id(pre)), (pre, result))
     return result

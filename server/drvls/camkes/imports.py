@@ -17,17 +17,21 @@ from pathlib import Path
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
+from drvls.camkes.cache import CACHE, Bounded, digest, drop_all
 from drvls.camkes.connectors import FALLBACK_FILES, connector_items
-from drvls.camkes.frontend import load
+from drvls.camkes.frontend import FrontResult, load
 from drvls.camkes.model import Problem
 from drvls.camkes.preprocess import CppMissing, ReadText, needs_cpp, preprocess
 from drvls.camkes.settings import CamkesSettings
-from drvls.camkes.ttl_cache import TtlCache
+from drvls.core.reading import ReadProblem
 
 
 @dataclass
 class Program:
-    """Everything an app (or a lone file) declares, in camkes-tool's namespace order."""
+    """Everything an app (or a lone file) declares, in camkes-tool's namespace order.
+
+    Built per check; the items in it are the shared, immutable parsed files.
+    """
 
     root: Path | None
     items: list[m.Item] = field(default_factory=list)
@@ -38,40 +42,67 @@ class Program:
     cpp_missing: bool = False
     # Edges of the import graph: file → files it imports (resolved), for app discovery.
     imports: dict[Path | None, list[Path]] = field(default_factory=dict)
-    # The root file's own import statements that found their file.
-    root_imports: list[m.Import] = field(default_factory=list)
+    # The root file's own import statements that found their file, with that file.
+    root_imports: list[tuple[m.Import, Path]] = field(default_factory=list)
+    # Every import statement that found its file (by identity), for links and navigation.
+    import_targets: dict[int, tuple[m.Import, Path]] = field(default_factory=dict)
+    # The parsed files, in the order they were read (the root first).
+    parsed: list[m.ParsedFile] = field(default_factory=list)
+
+    def target(self, imp: m.Import) -> Path | None:
+        found = self.import_targets.get(id(imp))
+        return found[1] if found is not None and found[0] is imp else None
 
 
 def normal(path: Path) -> Path:
     return Path(os.path.normpath(os.path.join(os.getcwd(), path)))
 
 
+ANGLE_IMPORT = re.compile(r"^[ \t]*import[ \t]*<", re.M)
 IMPORT_LINE = re.compile(r'^[ \t]*import[ \t]*(<[^<>;,"{}\n]*>|"[^"\n]*")[ \t]*;', re.M)
 
 
-_found: TtlCache[tuple[str, bool, str, tuple[Path, ...]], Path | None] = TtlCache(16384)
+def _drop_lookups(table: Bounded[tuple[str, bool, str, str], Path | None],
+                  paths: frozenset[Path]) -> None:
+    """A file that appeared can be what an import finds now; one that changed or vanished too."""
+    table.drop_if(lambda _key, found: found is None or found in paths)
+
+
+_found: Bounded[tuple[str, bool, str, str], Path | None] = CACHE.table(16384, on_event=_drop_lookups)
 
 
 def find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
-                exists: ReadText) -> Path | None:
+                read: ReadText) -> Path | None:
     """The file an import names: relative to the importer's folder, or the first hit on the import path.
 
-    Answers are kept a few seconds: apps are scanned often and file creation is rare.
+    Answers are kept until a file event says a file appeared, changed or vanished.
     """
     base = "" if imp.angle else (os.path.dirname(importer) if importer is not None else os.getcwd())
-    key = (imp.target, imp.angle, base, settings.import_path)
-    return _found.get_or_compute(key, lambda: _find_import(imp, importer, settings, exists))
+    key = (imp.target, imp.angle, base, settings.import_key if imp.angle else "")  # `"x"` ignores the path
+    return _found.get_or_compute(key, lambda: _find_import(imp, importer, settings, read))
+
+
+def exists(read: ReadText, path: Path) -> bool:
+    """A file is there when it reads, or when it is there but cannot be read (a pipe, a device)."""
+    check = getattr(read, "exists", None)
+    return bool(check(path)) if check is not None else read(path) is not None
+
+
+def read_problem(read: ReadText, path: Path) -> ReadProblem | None:
+    why = getattr(read, "problem", None)
+    found = why(path) if why is not None else None
+    return found if isinstance(found, ReadProblem) else None
 
 
 def _find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
-                 exists: ReadText) -> Path | None:
+                 read: ReadText) -> Path | None:
     if imp.angle:
         bases = [str(d) for d in settings.import_path]
     else:
         bases = [os.path.dirname(importer) if importer is not None else os.getcwd()]
     for base in bases:
         path = Path(os.path.normpath(os.path.join(base, imp.target)))
-        if exists(path) is not None:
+        if exists(read, path):
             return path
     return None
 
@@ -91,10 +122,15 @@ def build_program(text: str, path: Path | None, settings: CamkesSettings, read: 
 
 
 def _include(program: Program, text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
-             seen: set[Path | None]) -> None:
+             seen: set[Path | None], via: m.Import | None = None) -> None:
     result = load(text, path, settings, read)
+    if via is not None and not_camkes(text, result):
+        program.problems.append(Problem(codes.NOT_CAMKES, f"imported file '{Path(via.target).name}' is not a "
+                                        "CAmkES file (nothing in it is CAmkES syntax)", via.loc))
+        return
     if path is not None:
         program.files.append(path)
+    program.parsed.append(result.parsed)
     program.dependencies |= result.parsed.included
     program.problems.extend(result.problems)
     program.cpp_missing |= result.cpp_missing
@@ -104,6 +140,17 @@ def _include(program: Program, text: str, path: Path | None, settings: CamkesSet
             _follow(program, item, path, settings, read, seen)
         else:
             program.items.append(item)
+
+
+def not_camkes(text: str, result: FrontResult) -> bool:
+    """A file that is no CAmkES at all (environment, binary data): NUL bytes, or syntax errors and no items.
+
+    Its problems would quote its content, which may be secret, so none of them is kept.
+    """
+    if "\0" in text:
+        return True
+    syntax = any(p.rule is codes.SYNTAX for p in result.problems)
+    return syntax and not result.parsed.items and bool(text.strip())
 
 
 def _follow(program: Program, imp: m.Import, importer: Path | None, settings: CamkesSettings,
@@ -119,19 +166,24 @@ def _follow(program: Program, imp: m.Import, importer: Path | None, settings: Ca
             return
         program.problems.append(Problem(codes.IMPORT_NOT_FOUND, f"import '{imp.target}' not found", imp.loc))
         return
-    imp.resolved = target
+    program.import_targets[id(imp)] = (imp, target)
     program.imports.setdefault(importer, []).append(target)
     if importer == program.root:
-        program.root_imports.append(imp)
+        program.root_imports.append((imp, target))
     program.dependencies.add(target)
     if target in seen:
         return
     seen.add(target)
     data = read(target)
     if data is None:
-        program.problems.append(Problem(codes.IMPORT_NOT_FOUND, f"import '{imp.target}' not found", imp.loc))
+        why = read_problem(read, target)
+        if why is not None:
+            program.problems.append(Problem(codes.IMPORT_UNREADABLE,
+                                            f"cannot read imported file '{imp.target}': {why.reason}", imp.loc))
+        else:
+            program.problems.append(Problem(codes.IMPORT_NOT_FOUND, f"import '{imp.target}' not found", imp.loc))
         return
-    _include(program, data, target, settings, read, seen)
+    _include(program, data, target, settings, read, seen, imp)
 
 
 def reachable(program: Program, start: Path) -> set[Path]:
@@ -146,40 +198,32 @@ def reachable(program: Program, start: Path) -> set[Path]:
     return seen
 
 
-_direct: TtlCache[tuple[Path, int, tuple[Path, ...]], list[Path]] = TtlCache(16384)
+_direct: Bounded[tuple[Path, bytes, str], tuple[Path, ...]] = CACHE.table(16384, on_event=drop_all)
 
 
-def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> list[Path]:
+def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> tuple[Path, ...]:
     """Files named by `import` lines, found without preprocessing (guarded imports count too).
 
-    Kept a few seconds, like the answers of `find_import` it is made of.
+    Kept per text until a file event (which can change what an import finds).
     """
-    key = (path, hash(text), settings.import_path)
+    key = (path, digest(text), settings.import_key if ANGLE_IMPORT.search(text) else "")
     return _direct.get_or_compute(key, lambda: _direct_imports(text, path, settings, read))
 
 
-def _direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> list[Path]:
+def _direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> tuple[Path, ...]:
     out = []
     for match in IMPORT_LINE.finditer(text):
         raw = match.group(1)
         target = find_import(m.Import(raw[1:-1], raw.startswith("<")), path, settings, read)
         if target is not None:
             out.append(target)
-    return out
-
-
-_closures: TtlCache[tuple[Path, int, tuple[Path, ...]], set[Path]] = TtlCache(4096)
+    return tuple(out)
 
 
 def import_closure(root: Path, text: str, settings: CamkesSettings, read: ReadText) -> set[Path]:
-    """The root and every file reachable through its `import` lines (kept a few seconds)."""
-    key = (root, hash(text), settings.import_path)
-    return _closures.get_or_compute(key, lambda: _import_closure(root, text, settings, read))
-
-
-def _import_closure(root: Path, text: str, settings: CamkesSettings, read: ReadText) -> set[Path]:
+    """The root and every file reachable through its `import` lines."""
     seen = {root}
-    todo = direct_imports(text, root, settings, read)
+    todo = list(direct_imports(text, root, settings, read))
     while todo:
         path = todo.pop()
         if path in seen:

@@ -11,6 +11,7 @@ gives a model. Values are evaluated and types normalised as camkes-tool does.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,8 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 _UNARY: dict[str, Callable[[Any], Any]] = {
     "-": lambda v: -v, "+": lambda v: v, "!": lambda v: int(not v), "~": lambda v: -1 - v}
+LEGACY_END = re.compile(rb'\b(from|to)\s+(hardware\s+)?(Procedures?|Events?|Dataports?)\s+\w+\s+template\s+'
+                        rb'"[^"\n]*"\s*;')
 _END_KINDS = {"Procedure": ("Procedure", False), "Procedures": ("Procedure", True),
               "Event": ("Event", False), "Events": ("Event", True),
               "Dataport": ("Dataport", False), "Dataports": ("Dataport", True)}
@@ -59,11 +62,12 @@ _KINDS = {"provides_declaration": m.PROVIDES, "uses_declaration": m.USES, "emits
 _HAS = {"mutex": m.MUTEX, "semaphore": m.SEMAPHORE, "binary_semaphore": m.BINARY_SEMAPHORE}
 
 
-def lower(root: Any, positions: Positions, path: Path | None, strict: bool) -> tuple[m.ParsedFile, list[Problem]]:
+def lower(root: Any, positions: Positions, path: Path | None, strict: bool,
+          included: frozenset[Path] = frozenset()) -> tuple[m.ParsedFile, list[Problem]]:
     """The model of a parsed file and its problems (syntax first); never raises."""
     lowerer = Lowerer(positions, path, strict)
     items = lowerer.file(root)
-    return m.ParsedFile(path, items), lowerer.problems
+    return m.ParsedFile(path, items, set(included)), lowerer.problems
 
 
 def lower_text(root: Any, text: str, path: Path | None, strict: bool) -> tuple[m.ParsedFile, list[Problem]]:
@@ -77,6 +81,7 @@ class Lowerer:
         self.path = path
         self.strict = strict
         self.problems: list[Problem] = []
+        self.legacy: list[m.Loc] = []  # pre-2017 forms reported on their own: no syntax error inside them
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -125,6 +130,9 @@ class Lowerer:
             item = self.top(node)
             if item is not None:
                 items.append(item)
+        if self.legacy:
+            self.problems = [p for p in self.problems
+                             if p.rule is not codes.SYNTAX or not any(_within(p.loc, at) for at in self.legacy)]
         return items
 
     def top(self, node: Any) -> m.Item | None:
@@ -170,30 +178,34 @@ class Lowerer:
     # -- component -----------------------------------------------------------------------------
 
     def component_body(self, body: Any, name: str | None, loc: m.Loc) -> m.Component:
-        comp = m.Component(name, loc=loc)
-        if body is None:
-            return comp
-        for node in body.named_children:
+        control = hardware = False
+        interfaces: list[m.Interface] = []
+        attributes: list[m.Attribute] = []
+        includes: list[str] = []
+        composition: m.Composition | None = None
+        configuration: m.Configuration | None = None
+        for node in body.named_children if body is not None else ():
             kind = node.type
             if kind == "control_declaration":
-                comp.control = True
+                control = True
             elif kind == "hardware_declaration":
-                comp.hardware = True
+                hardware = True
             elif kind == "attribute_declaration":
-                comp.attributes.append(self.attribute(node))
+                attributes.append(self.attribute(node))
             elif kind in _KINDS:
-                comp.interfaces.append(self.interface(node, _KINDS[kind]))
+                interfaces.append(self.interface(node, _KINDS[kind]))
             elif kind == "has_declaration":
                 iface_name, iface_loc = self.name(node.child_by_field_name("name"))
                 has = self.text(node.child_by_field_name("kind"))
-                comp.interfaces.append(m.Interface(_HAS.get(has, m.MUTEX), None, iface_name, loc=iface_loc))
+                interfaces.append(m.Interface(_HAS.get(has, m.MUTEX), None, iface_name, loc=iface_loc))
             elif kind == "composition":
-                comp.composition = self.composition(node)
+                composition = self.composition(node)
             elif kind == "configuration":
-                comp.configuration = self.configuration(node)
+                configuration = self.configuration(node)
             elif kind == "include_statement":
-                comp.includes.append(self.include_target(node.child_by_field_name("path")))
-        return comp
+                includes.append(self.include_target(node.child_by_field_name("path")))
+        return m.Component(name, control, hardware, interfaces, attributes, includes, composition, configuration,
+                           loc)
 
     def interface(self, node: Any, kind: str) -> m.Interface:
         name, loc = self.name(node.child_by_field_name("name"))
@@ -294,7 +306,9 @@ class Lowerer:
     def connector_body(self, body: Any, name: str | None, loc: m.Loc) -> m.Connector:
         ends: dict[str, m.EndSpec] = {}
         attributes = []
-        if self.strict and body is not None:
+        if body is not None and body.has_error:
+            self.legacy_ends(body)
+        if self.strict and body is not None and not body.has_error:  # a syntax error is reported once, there
             self.end_order(body)
         for child in body.named_children if body is not None else ():
             if child.type == "connector_end":
@@ -309,7 +323,26 @@ class Lowerer:
             elif child.type == "attribute_declaration":
                 attributes.append(self.attribute(child))
         default = m.EndSpec("Procedure", False)
-        return m.Connector(name, ends.get("from", default), ends.get("to", default), attributes, loc)
+        complete = body is not None and not body.has_error and "from" in ends and "to" in ends
+        return m.Connector(name, ends.get("from", default), ends.get("to", default), attributes, loc,
+                           complete=complete)
+
+    def legacy_ends(self, body: Any) -> None:
+        """`from Procedure client template "x.c";`: one diagnostic naming today's form, per end."""
+        data = bytes(body.text)
+        for match in LEGACY_END.finditer(data):
+            start, end = body.start_byte + match.start(), body.start_byte + match.end()
+            first = body.descendant_for_byte_range(start, start + 1)
+            last = body.descendant_for_byte_range(end - 1, end)
+            if first is None or last is None:
+                continue
+            loc = self.between(first, last)
+            hardware = "hardware " if match.group(2) else ""
+            now = f"{match.group(1).decode()} {hardware}{match.group(3).decode()};"
+            self.problems.append(Problem(codes.LEGACY_SYNTAX, "pre-2017 connector end names a template, which "
+                                         f"camkes-tool no longer parses: write `{now}` and attach templates in "
+                                         "CMake (DeclareCAmkESConnector)", loc))
+            self.legacy.append(loc)
 
     def end_order(self, body: Any) -> None:
         """camkes-tool's order: one `from` end, one `to` end, then attributes."""
@@ -382,14 +415,13 @@ class Lowerer:
         for end in ends.named_children if ends is not None else ():
             if end.type != "connection_end":
                 continue
-            parts = [self.text(i) for i in end.children_by_field_name("instance")]
-            iface = end.child_by_field_name("interface")
-            if iface is not None:
-                parts.append(self.text(iface))
             start = end.children_by_field_name("instance")
+            iface = end.child_by_field_name("interface")
+            nodes = [*start, iface] if iface is not None else list(start)
             first = start[0] if start else iface
-            conn.ends.append(m.End(self.text(end.child_by_field_name("direction")), parts,
-                                   self.between(first, iface or first)))
+            conn.ends.append(m.End(self.text(end.child_by_field_name("direction")), [self.text(n) for n in nodes],
+                                   self.between(first, iface or first),
+                                   part_locs=tuple(self.loc(n) for n in nodes)))
         return conn
 
     def configuration(self, node: Any) -> m.Configuration:
@@ -417,15 +449,16 @@ class Lowerer:
 
     def assembly(self, node: Any) -> m.Assembly:
         name, loc = self.optional_name(node)
-        asm = m.Assembly(name, loc=loc or self.keyword(node))
+        composition: m.Composition | None = None
+        configuration: m.Configuration | None = None
         body = node.child_by_field_name("body")
         if body is not None and not [c for c in body.named_children if not is_skipped(c)]:
             self.syntax("an assembly needs a composition, configuration or schedule", body)
         for child in body.named_children if body is not None else ():
             if child.type == "composition":
-                asm.composition = self.composition(child)
+                composition = self.composition(child)
             elif child.type == "configuration":
-                asm.configuration = self.configuration(child)
+                configuration = self.configuration(child)
             elif child.type == "schedule":
                 slots = [c for c in child.named_children if c.type == "schedule_slot"]
                 if len(slots) < 2:
@@ -433,7 +466,7 @@ class Lowerer:
             elif child.type in ("composition_reference", "configuration_reference"):
                 self.problem(codes.SYNTAX, "syntax error: references to named compositions and configurations "
                                            "are not supported by camkes-tool", child)
-        return asm
+        return m.Assembly(name, composition, configuration, loc or self.keyword(node))
 
     # -- values ---------------------------------------------------------------------------------
 
@@ -514,6 +547,10 @@ class Lowerer:
             cond = self._eval(node.child_by_field_name("condition"))
             return self._eval(node.child_by_field_name("consequence" if cond else "alternative"))
         raise _Unknown(node)  # a macro constant: its value is only known to the preprocessor
+
+
+def _within(inner: m.Loc, outer: m.Loc) -> bool:
+    return inner.path == outer.path and outer.range.start <= inner.range.start and inner.range.end <= outer.range.end
 
 
 class _Unknown(Exception):

@@ -3,6 +3,11 @@
 Every element records the file it came from and the range of its name (or of the whole
 construct when it has no name), so diagnostics land where the user wrote the text, even
 when the text reached the parser through the C preprocessor.
+
+Every class is frozen: a parsed file is a value shared by every app that imports it (and kept
+in the cache), so what a name resolves to is never written into it. Resolution fills a
+per-app side table instead (`resolve.Resolution`); the `set by resolution` fields of older
+versions stay for compatibility and are always None.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ class Loc:
 NOWHERE = Loc(None)
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryValue:
     """`dtb({...})` / `gpio({...})`: answered at build time, opaque here."""
 
@@ -42,7 +47,7 @@ class QueryValue:
 Value = Union[int, float, str, list["Value"], dict[str, "Value"], QueryValue]  # noqa: UP007
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ref:
     """A dotted name that must resolve to a declaration of `kind`."""
 
@@ -55,7 +60,7 @@ class Ref:
         return ".".join(self.parts)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Attribute:
     """`attribute T name [= default];` in a component, a struct field, or a procedure attribute."""
 
@@ -74,14 +79,14 @@ class Attribute:
         return self.type
 
 
-@dataclass
+@dataclass(frozen=True)
 class Struct:
     name: str
     attributes: list[Attribute] = field(default_factory=list)
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Parameter:
     name: str
     direction: str
@@ -90,7 +95,7 @@ class Parameter:
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Method:
     name: str
     return_type: str | None
@@ -98,7 +103,7 @@ class Method:
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Procedure:
     name: str | None
     methods: list[Method] = field(default_factory=list)
@@ -112,7 +117,7 @@ MUTEX, SEMAPHORE, BINARY_SEMAPHORE = "Mutex", "Semaphore", "BinarySemaphore"
 CONNECTABLE = (PROVIDES, USES, EMITS, CONSUMES, DATAPORT)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Interface:
     """provides/uses (type: procedure Ref), emits/consumes (type: event identifier), dataport (type text).
 
@@ -124,7 +129,7 @@ class Interface:
     name: str
     optional: bool = False
     loc: Loc = NOWHERE
-    procedure: Procedure | None = None  # set by resolution
+    procedure: Procedure | None = None  # always None: what it resolves to is in `resolve.Resolution`
 
     @property
     def type_text(self) -> str:
@@ -133,7 +138,7 @@ class Interface:
         return self.type or ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class EndSpec:
     """One side of a connector: `[hardware] Procedure(s)|Event(s)|Dataport(s) [with N threads]`."""
 
@@ -143,7 +148,7 @@ class EndSpec:
     threads: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Connector:
     name: str | None
     from_end: EndSpec
@@ -151,6 +156,8 @@ class Connector:
     attributes: list[Attribute] = field(default_factory=list)
     loc: Loc = NOWHERE
     builtin: bool = False
+    # False when a syntax error hid part of the declaration: its ends are guesses, never checked against.
+    complete: bool = True
 
     def attribute_default(self, name: str) -> Value | None:
         for attr in self.attributes:
@@ -159,46 +166,47 @@ class Connector:
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Instance:
     type: Ref | Component
     name: str
     loc: Loc = NOWHERE
-    component: Component | None = None  # set by resolution
-    group: str | None = None  # address space after group collapsing
+    component: Component | None = None  # always None: see `resolve.Resolution.component`
+    group: str | None = None  # always None: see `resolve.Resolution.group`
 
 
-@dataclass
+@dataclass(frozen=True)
 class End:
     """`from a.b` / `to b`: `parts` is the written dotted name."""
 
     side: str  # "from" | "to"
     parts: list[str]
     loc: Loc = NOWHERE
-    instance: Instance | None = None  # set by resolution; None for the enclosing component's own interface
-    interface: Interface | None = None
+    instance: Instance | None = None  # always None: see `resolve.Resolution.end_instance`
+    interface: Interface | None = None  # always None: see `resolve.Resolution.end_interface`
+    part_locs: tuple[Loc, ...] = ()  # where each of `parts` is written
 
 
-@dataclass
+@dataclass(frozen=True)
 class Connection:
     type: Ref | Connector
     name: str
     ends: list[End] = field(default_factory=list)
     loc: Loc = NOWHERE
-    connector: Connector | None = None  # set by resolution
+    connector: Connector | None = None  # always None: see `resolve.Resolution.connector`
 
     def side(self, side: str) -> list[End]:
         return [e for e in self.ends if e.side == side]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
     name: str | None
     instances: list[Instance] = field(default_factory=list)
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Export:
     source: list[str]
     destination: list[str]
@@ -206,7 +214,7 @@ class Export:
     dest_loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Composition:
     name: str | None = None
     instances: list[Instance] = field(default_factory=list)
@@ -216,7 +224,7 @@ class Composition:
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Setting:
     """`X.Y = value;` or `X.Y <- a.b;` (then `reference` holds the dotted target)."""
 
@@ -228,14 +236,14 @@ class Setting:
     value_loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Configuration:
     name: str | None = None
     settings: list[Setting] = field(default_factory=list)
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Component:
     name: str | None
     control: bool = False
@@ -257,7 +265,7 @@ class Component:
         return [i for i in self.interfaces if i.kind == kind]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Assembly:
     name: str | None
     composition: Composition | None = None
@@ -265,20 +273,20 @@ class Assembly:
     loc: Loc = NOWHERE
 
 
-@dataclass
+@dataclass(frozen=True)
 class Import:
     """`import "x";` (relative) or `import <x>;` (through the import path)."""
 
     target: str
     angle: bool
     loc: Loc = NOWHERE
-    resolved: Path | None = None
+    resolved: Path | None = None  # always None: the file found is in `imports.Program.import_targets`
 
 
 Item = Union[Import, Component, Procedure, Connector, Struct, Composition, Configuration, Assembly]  # noqa: UP007
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedFile:
     """One file after preprocessing and parsing: its items in order (imports not yet followed)."""
 
@@ -288,7 +296,7 @@ class ParsedFile:
     included: set[Path] = field(default_factory=set)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Problem:
     """A problem found while parsing, lifting or checking, with the rule it breaks."""
 

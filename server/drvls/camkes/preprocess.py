@@ -10,7 +10,6 @@ blanks and drops comments), and tokens that came out of a macro land on the macr
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -18,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drvls.camkes.cache import CACHE, Bounded, digest
 from drvls.camkes.settings import CamkesSettings
 from drvls.core.limits import run_limited
+from drvls.core.reading import read_bounded
 
 MARKER = re.compile(r'#\s*(\d+)\s+"((?:[^"\\]|\\.)*)"((?:\s+\d)*)\s*$')
 CPP_ERROR = re.compile(r"^(.*?):(\d+):(?:(\d+):)?\s*(?:fatal )?error:\s*(.*)$")
@@ -69,8 +70,8 @@ def stamp(path: Path) -> tuple[int, int]:
 
 ReadText = Callable[[Path], "str | None"]
 
-_CACHE: dict[tuple[object, ...], Preprocessed] = {}
-_CACHE_LIMIT = 4096
+# cpp's output by path, text digest, program and flags; bounded by the text held.
+_CACHE: Bounded[tuple[object, ...], Preprocessed] = CACHE.table(4096, 4_000_000, lambda p: len(p.text))
 
 
 def raw(text: str, path: Path | None) -> Preprocessed:
@@ -119,18 +120,12 @@ def define_name(define: str) -> str:
     return match.group() if match else define
 
 
-_needs: dict[tuple[str, str, tuple[str, ...]], bool] = {}
+_needs: Bounded[tuple[bytes, str, tuple[str, ...]], bool] = CACHE.table(16384)
 
 
 def needs_cpp(text: str, settings: CamkesSettings) -> bool:
     """`_needs_cpp`, remembered per text and settings (every load of a file asks)."""
-    key = (text, settings.cpp, settings.defines)
-    found = _needs.get(key)
-    if found is None:
-        if len(_needs) > 4096:
-            _needs.clear()
-        found = _needs[key] = _needs_cpp(text, settings)
-    return found
+    return _needs.get_or_compute((digest(text), settings.cpp, settings.defines), lambda: _needs_cpp(text, settings))
 
 
 def _needs_cpp(text: str, settings: CamkesSettings) -> bool:
@@ -159,22 +154,20 @@ def preprocess(text: str, path: Path | None, settings: CamkesSettings, shortcut:
     """
     if shortcut and not needs_cpp(text, settings):
         return raw(text, path)
-    key = (path, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
-           settings.cpp, effective_flags(text, settings))
+    key = (path, digest(text), settings.cpp, effective_flags(text, settings))
     hit = _CACHE.get(key)
     if hit is not None and hit.fresh():
         return hit
     result = reuse(text, key, settings) or run_cpp(text, path, settings)
-    if len(_CACHE) >= _CACHE_LIMIT:
-        _CACHE.clear()
-        _BY_TEXT.clear()
-    _CACHE[key] = result
-    _BY_TEXT.setdefault(key[:3], []).append((key[3], result))
+    _CACHE.put(key, result)
+    others = _BY_TEXT.get(key[:3]) or ()
+    _BY_TEXT.put(key[:3], (*others[-7:], (key[3], result)))
     return result
 
 
 # (path, digest, cpp) → results of that text under other flags, for `reuse`.
-_BY_TEXT: dict[tuple[object, ...], list[tuple[tuple[str, ...], Preprocessed]]] = {}
+_BY_TEXT: Bounded[tuple[object, ...], tuple[tuple[tuple[str, ...], Preprocessed], ...]] = CACHE.table(
+    4096, 4_000_000, lambda results: sum(len(r.text) for _, r in results))
 _INCLUDE_NAME = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
 # Include forms whose file cannot be predicted from the text alone.
 _UNPREDICTABLE = re.compile(r'^[ \t]*#[ \t]*(?:include_next|import|include[ \t]*[^<"\s])|__has_include', re.M)
@@ -189,7 +182,7 @@ def reuse(text: str, key: tuple[object, ...], settings: CamkesSettings) -> Prepr
     """
     flags = key[3]
     assert isinstance(flags, tuple)
-    for old_flags, result in _BY_TEXT.get(key[:3], []):
+    for old_flags, result in _BY_TEXT.get(key[:3]) or ():
         path = key[0] if isinstance(key[0], Path) else None
         if result.error is None and result.fresh() and _same_output(text, path, result, old_flags, flags):
             return result
@@ -205,7 +198,7 @@ class _Facts:
     predictable: bool
 
 
-_facts: dict[tuple[Path, tuple[int, int]], _Facts] = {}
+_facts: Bounded[tuple[Path, tuple[int, int]], _Facts] = CACHE.table(16384)
 
 
 def _facts_of(body: str) -> _Facts:
@@ -221,9 +214,7 @@ def _file_facts(path: Path) -> _Facts | None:
         body = _file_text(path)
         if body is None:
             return None
-        if len(_facts) > 16384:
-            _facts.clear()
-        found = _facts[key] = _facts_of(body)
+        found = _facts.put(key, _facts_of(body))
     return found
 
 
@@ -259,10 +250,8 @@ def _find(name: str, dirs: list[str]) -> str | None:
 
 
 def _file_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    data = read_bounded(path)
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else None
 
 
 def run_cpp(text: str, path: Path | None, settings: CamkesSettings) -> Preprocessed:

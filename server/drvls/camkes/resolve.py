@@ -32,11 +32,71 @@ def where(loc: m.Loc) -> str:
 
 
 @dataclass
+class Resolution:
+    """The per-app side table: each reference → the declaration it names, and back.
+
+    Parsed files are shared, immutable values, so what a name means in one app is kept here
+    and never written into them. Keys are object identities; the referrers are kept too, so
+    an identity is never reused while the table lives.
+    """
+
+    _targets: dict[tuple[int, str], tuple[Any, Any]] = field(default_factory=dict)
+    _groups: dict[int, tuple[m.Instance, str | None]] = field(default_factory=dict)
+    # Every name use in resolution order: (where, the name, what it means or None, the kind expected).
+    uses: list[tuple[m.Loc, str, Any, str]] = field(default_factory=list)
+
+    def bind(self, referrer: Any, role: str, declaration: Any) -> None:
+        self._targets[(id(referrer), role)] = (referrer, declaration)
+
+    def _get(self, referrer: Any, role: str) -> Any | None:
+        hit = self._targets.get((id(referrer), role))
+        return hit[1] if hit is not None and hit[0] is referrer else None
+
+    def note(self, loc: m.Loc, name: str, declaration: Any, kind: str) -> None:
+        self.uses.append((loc, name, declaration, kind))
+
+    def component(self, inst: m.Instance) -> m.Component | None:
+        if isinstance(inst.type, m.Component):
+            return inst.type
+        found = self._get(inst.type, "ref")
+        return found if isinstance(found, m.Component) else None
+
+    def procedure(self, iface: m.Interface) -> m.Procedure | None:
+        found = self._get(iface.type, "ref") if isinstance(iface.type, m.Ref) else None
+        return found if isinstance(found, m.Procedure) else None
+
+    def connector(self, conn: m.Connection) -> m.Connector | None:
+        if isinstance(conn.type, m.Connector):
+            return conn.type
+        found = self._get(conn.type, "ref")
+        return found if isinstance(found, m.Connector) else None
+
+    def struct(self, attr: m.Attribute) -> m.Struct | None:
+        if isinstance(attr.type, m.Struct):
+            return attr.type
+        found = self._get(attr.type, "ref") if isinstance(attr.type, m.Ref) else None
+        return found if isinstance(found, m.Struct) else None
+
+    def end_instance(self, end: m.End) -> m.Instance | None:
+        found = self._get(end, "instance")
+        return found if isinstance(found, m.Instance) else None
+
+    def end_interface(self, end: m.End) -> m.Interface | None:
+        found = self._get(end, "interface")
+        return found if isinstance(found, m.Interface) else None
+
+    def group(self, inst: m.Instance) -> str | None:
+        hit = self._groups.get(id(inst))
+        return hit[1] if hit is not None and hit[0] is inst else None
+
+
+@dataclass
 class Resolved:
     assemblies: list[m.Assembly] = field(default_factory=list)
     components: list[m.Component] = field(default_factory=list)
     procedures: list[m.Procedure] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    table: Resolution = field(default_factory=Resolution)
 
 
 class Resolver:
@@ -76,7 +136,18 @@ class Resolver:
                 if not kinds or kind_of(candidate) in kinds:
                     yield candidate
             else:
-                yield from self._lookup_in(members(candidate), tail, kinds)
+                yield from self._lookup_in(self._members(candidate), tail, kinds)
+
+    def _members(self, candidate: Any) -> Scope:
+        """The scope inside `candidate`; an instance declared further on (forward references) has its
+        type looked up now, as camkes-tool's lazy references do."""
+        table = self.out.table
+        if isinstance(candidate, m.Instance) and isinstance(candidate.type, m.Ref) and \
+                table.component(candidate) is None:
+            found = self.lookup(candidate.type.parts, ("Component",))
+            if isinstance(found, m.Component):
+                table.bind(candidate.type, "ref", found)
+        return members(candidate, table)
 
     def unknown(self, ref_text: str, loc: m.Loc, name: str | None = None) -> None:
         mistyped = []
@@ -89,8 +160,11 @@ class Resolver:
 
     def resolve_ref(self, ref: m.Ref) -> Any | None:
         found = self.lookup(ref.parts, (ref.kind,))
+        self.out.table.note(ref.loc, ref.text, found, ref.kind)
         if found is None:
             self.unknown(ref.text, ref.loc, ref.parts[0] if len(ref.parts) == 1 else None)
+        else:
+            self.out.table.bind(ref, "ref", found)
         return found
 
     # -- the walk ------------------------------------------------------------------------
@@ -130,9 +204,7 @@ class Resolver:
 
     def attribute(self, attr: m.Attribute) -> None:
         if isinstance(attr.type, m.Ref):
-            found = self.resolve_ref(attr.type)
-            if isinstance(found, m.Struct):
-                attr.type = found
+            self.resolve_ref(attr.type)
         elif isinstance(attr.type, m.Struct):
             self.struct(attr.type)
 
@@ -165,9 +237,7 @@ class Resolver:
             self.register(attr)
         for iface in comp.interfaces:
             if isinstance(iface.type, m.Ref):
-                found = self.resolve_ref(iface.type)
-                if isinstance(found, m.Procedure):
-                    iface.procedure = found
+                self.resolve_ref(iface.type)
             self.register(iface)
         if comp.composition is not None:
             self.composition(comp.composition, comp, top=False)
@@ -176,11 +246,8 @@ class Resolver:
     def instance(self, inst: m.Instance, top: bool) -> None:
         if isinstance(inst.type, m.Component):
             self.component(inst.type)
-            inst.component = inst.type
         else:
-            found = self.resolve_ref(inst.type)
-            if isinstance(found, m.Component):
-                inst.component = found
+            self.resolve_ref(inst.type)
         self.register(inst)
         if top:
             self.assembly_scope.setdefault(inst.name, {})[GROUP_OR_INSTANCE] = inst
@@ -193,7 +260,7 @@ class Resolver:
             self.scopes.append({})
             for inst in grp.instances:
                 self.instance(inst, False)
-                inst.group = grp.name
+                self.out.table._groups[id(inst)] = (inst, grp.name)
             self.scopes.pop()
             self.register(grp)
         for conn in comp.connections:
@@ -203,12 +270,8 @@ class Resolver:
         self.scopes.pop()
 
     def connection(self, conn: m.Connection, top: bool) -> None:
-        if isinstance(conn.type, m.Connector):
-            conn.connector = conn.type
-        else:
-            found = self.resolve_ref(conn.type)
-            if isinstance(found, m.Connector):
-                conn.connector = found
+        if not isinstance(conn.type, m.Connector):
+            self.resolve_ref(conn.type)
         for end in conn.ends:
             self.end(end)
         self.register(conn)
@@ -216,20 +279,25 @@ class Resolver:
             self.assembly_scope.setdefault(conn.name, {})["Connection"] = conn
 
     def end(self, end: m.End) -> None:
+        table = self.out.table
         if len(end.parts) > 1:
             owner = self.lookup(end.parts[:-1], (GROUP_OR_INSTANCE,))
             iface = self.lookup(end.parts, m.CONNECTABLE)
             if isinstance(owner, m.Instance):
-                end.instance = owner
+                table.bind(end, "instance", owner)
+            table.note(_part(end, -2), end.parts[-2], owner, GROUP_OR_INSTANCE)
             if owner is None or not isinstance(iface, m.Interface):
+                table.note(_part(end, -1), end.parts[-1], None, "Interface")
                 self.unknown(".".join(end.parts), end.loc)
                 return
         else:
             iface = self.lookup(end.parts, m.CONNECTABLE)
             if not isinstance(iface, m.Interface):
+                table.note(_part(end, -1), end.parts[0], None, "Interface")
                 self.unknown(end.parts[0], end.loc)
                 return
-        end.interface = iface
+        table.note(_part(end, -1), end.parts[-1], iface, "Interface")
+        table.bind(end, "interface", iface)
 
     def export(self, export: m.Export, owner: m.Component | None) -> None:
         if len(export.source) > 1 and not isinstance(self.lookup(export.source, m.CONNECTABLE), m.Interface):
@@ -238,11 +306,16 @@ class Resolver:
             self.unknown(".".join(export.destination), export.dest_loc)
 
 
-def members(obj: Any) -> Scope:
+def _part(end: m.End, index: int) -> m.Loc:
+    """Where one name of a dotted end is written (the whole end when that is not known)."""
+    return end.part_locs[index] if len(end.part_locs) == len(end.parts) else end.loc
+
+
+def members(obj: Any, table: Resolution) -> Scope:
     """The scope inside an entity, for dotted lookups (`inst.iface`, `group.inst.iface`)."""
     scope: Scope = {}
     if isinstance(obj, m.Instance):
-        obj = obj.component
+        obj = table.component(obj)
     if isinstance(obj, m.Component):
         for iface in obj.interfaces:
             scope.setdefault(iface.name, {})[iface.kind] = iface

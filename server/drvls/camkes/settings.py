@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,11 @@ class CamkesSettings:
     defines: tuple[str, ...] = ()
     allow_forward_references: bool = False
     cpp: str = "cpp"
+
+    @cached_property
+    def import_key(self) -> str:
+        """The import path as one string, a cheap part of cache keys (tuples of paths hash and compare slowly)."""
+        return "\0".join(str(p) for p in self.import_path)
 
     def cpp_flags(self) -> list[str]:
         """Flags as a real build passes them (`-DCAMKES_TOOL_PROCESSING` always)."""

@@ -177,7 +177,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None:
         refuse_output_over_input(args.output, files)
     warn_ignored_settings(files, cli, args.config_file)
-    roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in args.paths]
+    # The workspace is where drvls runs, never the set of paths named: a file's verdict must not
+    # depend on which other files are checked with it (CAmkES looks for the apps importing a file).
+    roots = [Path.cwd()]
     progress = Progress(len(files), enabled=not args.quiet)
     try:
         results = check_files(files, cli, args.config_file, roots, args.jobs, named, progress)

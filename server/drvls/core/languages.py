@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePath
@@ -219,6 +219,16 @@ def analyzer_for(path: PurePath, named: bool = False) -> Analyzer | None:
             if accepts is not None and accepts(path):
                 return analyzer
     return None
+
+
+def invalidate(paths: Iterable[Path]) -> None:
+    """Files changed, appeared or vanished (a buffer opened, edited, saved or closed; a watcher's report):
+    every loaded analyzer that keeps answers depending on the file system (`invalidate(paths)`) drops them."""
+    changed = list(paths)
+    for analyzer in list(_loaded.values()):
+        hook = getattr(analyzer, "invalidate", None)
+        if hook is not None and changed:
+            hook(changed)
 
 
 def load_code_tables() -> None:

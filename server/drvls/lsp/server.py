@@ -26,6 +26,7 @@ from pygls.uris import from_fs_path
 
 from drvls import __version__
 from drvls.core.discovery import iter_files
+from drvls.core.languages import invalidate
 from drvls.core.symbols import SymbolIndex
 from drvls.lsp import checking
 from drvls.lsp.checking import Outcome
@@ -335,6 +336,9 @@ class DrvlsServer(LanguageServer):
         self.workspace_diagnostic_refresh(None)
 
     def notify_listeners(self, event: str, uri: str) -> None:
+        path = uri_to_path(uri)
+        if path is not None:  # what a buffer holds changed: cached answers about that file go
+            invalidate([path])
         for listener in self.document_listeners:
             try:
                 listener(event, uri)
@@ -342,6 +346,8 @@ class DrvlsServer(LanguageServer):
                 log.exception("document listener failed on %s of %s", event, uri)
 
     def notify_disk_listeners(self, paths: Iterable[Path]) -> None:
+        paths = list(paths)
+        invalidate(paths)
         for path in paths:
             for listener in self.disk_listeners:
                 try:

@@ -12,7 +12,7 @@ import re
 
 from drvls.camkes import model as m
 from drvls.camkes.flatten import FlatAssembly, FlatConnection, FlatInstance, flatten
-from drvls.camkes.imports import Program
+from drvls.camkes.index import CamkesModel
 from drvls.views import isolation, memory
 from drvls.views.model import Access, AddressSpace, Domain, Link, Place, Region, Span, SystemView
 
@@ -24,9 +24,9 @@ def place(loc: m.Loc) -> Place:
     return Place(str(loc.path) if loc.path is not None else None, loc.range.start.line, loc.range.start.character)
 
 
-def assembly_of(program: Program) -> FlatAssembly | None:
+def assembly_of(program: CamkesModel) -> FlatAssembly | None:
     assemblies = [item for item in program.items if isinstance(item, m.Assembly)]
-    return flatten(assemblies) if assemblies else None
+    return flatten(assemblies, program.resolution) if assemblies else None
 
 
 class _Settings:
@@ -66,7 +66,7 @@ def _perms(settings: _Settings, inst: FlatInstance, iface: m.Interface) -> str:
     return access.lower() if access else "rw"
 
 
-def build(program: Program, name: str) -> SystemView:
+def build(program: CamkesModel, name: str) -> SystemView:
     flat = assembly_of(program)
     if flat is None:
         return SystemView("camkes", name, (), (), (), notes=("no assembly: nothing to draw",))

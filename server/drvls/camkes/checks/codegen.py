@@ -42,22 +42,49 @@ def configuration_of(flat: FlatAssembly) -> dict[str, dict[str, tuple[m.Value | 
 
 
 def check_hardware_settings(flat: FlatAssembly) -> list[Problem]:
-    """seL4HardwareMMIO needs `<dev>.<iface>_paddr`/`_size`; seL4HardwareInterrupt `<iface>_irq_number`."""
+    """seL4HardwareMMIO needs `<dev>.<iface>_paddr`/`_size`; seL4HardwareInterrupt `<iface>_irq_number`.
+
+    A device set up the pre-2017 way (`<iface>_attributes = "paddr:size"`, or `= IRQ`) gets one
+    diagnostic naming the current settings instead of a warning for each missing one.
+    """
     config = configuration_of(flat)
+    legacy = {(fs.target, fs.setting.attribute): fs.setting for fs in flat.settings
+              if fs.setting.attribute.endswith(LEGACY_SUFFIX)}
     out: list[Problem] = []
     for conn in flat.connections:
         name = conn.connector.name
-        if name == "seL4HardwareMMIO":
-            for end in conn.side("to"):
-                if end.instance is not None:
-                    out.extend(_mmio(config.get(end.instance.name, {}), end.instance.name, end.interface.name,
-                                     conn.loc))
-        elif name == "seL4HardwareInterrupt":
-            for end in conn.side("from"):
-                if end.instance is not None:
-                    out.extend(_irq(config.get(end.instance.name, {}), end.instance.name, end.interface.name,
-                                    conn.loc))
+        if name not in ("seL4HardwareMMIO", "seL4HardwareInterrupt"):
+            continue
+        for end in conn.side("to" if name == "seL4HardwareMMIO" else "from"):
+            if end.instance is None:
+                continue
+            inst, iface = end.instance.name, end.interface.name
+            old = legacy.pop((inst, iface + LEGACY_SUFFIX), None)
+            if old is not None:
+                out.append(_legacy(old, name == "seL4HardwareMMIO"))
+            elif name == "seL4HardwareMMIO":
+                out.extend(_mmio(config.get(inst, {}), inst, iface, conn.loc))
+            else:
+                out.extend(_irq(config.get(inst, {}), inst, iface, conn.loc))
     return out
+
+
+LEGACY_SUFFIX = "_attributes"
+
+
+def _legacy(setting: m.Setting, mmio: bool) -> Problem:
+    """`dev.reg_attributes = "0x1000:0x40"` → `dev.reg_paddr = 0x1000; dev.reg_size = 0x40;` (and `_irq_number`)."""
+    base = f"{setting.target}.{setting.attribute[:-len(LEGACY_SUFFIX)]}"
+    value = setting.value
+    written = f'"{value}"' if isinstance(value, str) else str(value)
+    if mmio:
+        paddr, _, size = str(value).partition(":") if isinstance(value, str) else ("<address>", "", "<size>")
+        now = f"`{base}_paddr = {paddr or '<address>'};` and `{base}_size = {size or '<size>'};`"
+    else:
+        now = f"`{base}_irq_number = {value if isinstance(value, int) else '<irq>'};`"
+    old = f"{setting.target}.{setting.attribute} = {written}"
+    return Problem(codes.LEGACY_HARDWARE_SETTING, f"pre-2017 hardware setting `{old}`: camkes-tool now reads {now}",
+                   setting.loc)
 
 
 def _mmio(config: dict[str, tuple[m.Value | None, m.Loc, bool]], inst: str, iface: str,

@@ -9,7 +9,7 @@ from drvls.camkes.model import Problem
 
 
 def check_composition(flat: FlatAssembly) -> list[Problem]:
-    if not flat.instances:
+    if not flat.declared:
         return [Problem(codes.EMPTY_ASSEMBLY, "no instances declared in assembly", flat.loc)]
     out: list[Problem] = []
     connected: dict[tuple[int, int], m.Loc] = {}

@@ -7,6 +7,7 @@ from drvls.camkes import model as m
 from drvls.camkes.checks.ckeywords import C_KEYWORDS
 from drvls.camkes.flatten import FlatAssembly, FlatSetting
 from drvls.camkes.model import Problem
+from drvls.camkes.resolve import Resolution
 
 PAGE = 4096
 SHARED_DATA = ("seL4SharedData", "seL4DMASharedData")
@@ -85,15 +86,16 @@ def _kind(value: m.Value) -> str:
     return ""
 
 
-def compatible(value: m.Value, attr: m.Attribute) -> str | None:
+def compatible(value: m.Value, attr: m.Attribute, table: Resolution) -> str | None:
     """camkes-tool's `types_compatible`: None when fine, else its explanation."""
     values = value if attr.array and isinstance(value, list) else [value]
+    struct = table.struct(attr)
     for v in values:
-        if isinstance(attr.type, m.Struct):
+        if struct is not None:
             if isinstance(v, dict):
-                for field_attr in attr.type.attributes:
+                for field_attr in struct.attributes:
                     if field_attr.name in v:
-                        error = compatible(v[field_attr.name], field_attr)
+                        error = compatible(v[field_attr.name], field_attr, table)
                         if error:
                             return error
             continue
@@ -125,7 +127,7 @@ def _types(flat: FlatAssembly) -> list[Problem]:
         attr = next((a for a in inst.component.attributes if a.name == s.attribute), None)
         if attr is None:
             continue
-        error = compatible(s.value, attr)
+        error = compatible(s.value, attr, flat.table)
         if error:
             out.append(Problem(codes.MISTYPED_ATTRIBUTE,
                                f"mistyped assignment of attribute of type {attr.type_name}: {error}", s.loc,

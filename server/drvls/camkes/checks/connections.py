@@ -38,9 +38,10 @@ def check_connection(conn: FlatConnection) -> list[Problem]:
     return out
 
 
-def _type_key(iface: m.Interface) -> tuple[str, str]:
+def _type_key(end: FlatEnd) -> tuple[str, str]:
+    iface = end.interface
     if iface.kind in (m.PROVIDES, m.USES):
-        proc = iface.procedure
+        proc = end.procedure
         label = proc.name if proc is not None and proc.name else iface.type_text
         return (f"proc:{id(proc) if proc is not None else iface.type_text}", label)
     if iface.kind in (m.EMITS, m.CONSUMES):
@@ -51,19 +52,29 @@ def _type_key(iface: m.Interface) -> tuple[str, str]:
 def _types(conn: FlatConnection) -> list[Problem]:
     if conn.connector.attribute_default("disable_interface_type_checking"):
         return []
-    if any(e.interface.kind in (m.PROVIDES, m.USES) and e.interface.procedure is None for e in conn.ends):
+    if any(e.interface.kind in (m.PROVIDES, m.USES) and e.procedure is None for e in conn.ends):
         return []  # an unresolved procedure is reported where it is named
     keys: dict[str, str] = {}
     for end in conn.ends:
-        key, label = _type_key(end.interface)
+        key, label = _type_key(end)
         keys.setdefault(key, label)
     if len(keys) <= 1:
         return []
     listed = ", ".join(sorted(keys.values()))
+    written = sorted({_type_text(e) for e in conn.ends})
+    # camkes-tool lists Python type names for events and dataports ("str, str"): name the real types too.
+    shown = f" (the ends have types {' and '.join(written)})" if written != sorted(keys.values()) else ""
     related = [(e.interface.loc, f"{_end_name(e)}: {e.interface.type_text}") for e in conn.ends]
     return [Problem(codes.CONFLICTING_TYPES,
-                    f"multiple conflicting types for the interfaces of connection '{conn.name}': {listed}",
+                    f"multiple conflicting types for the interfaces of connection '{conn.name}': {listed}{shown}",
                     conn.loc, related)]
+
+
+def _type_text(end: FlatEnd) -> str:
+    """The type as written at the end's declaration (`Buf(4096)`, `MyEvent`, a procedure's name)."""
+    if end.procedure is not None and end.procedure.name:
+        return end.procedure.name
+    return end.interface.type_text or end.interface.kind
 
 
 def _end_name(end: FlatEnd) -> str:
