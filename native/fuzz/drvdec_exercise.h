@@ -76,6 +76,14 @@ static inline int exercise(const uint8_t *data, size_t size, drv_error *err) {
             abort();
         }
     }
+    for (uint32_t i = 0; i < f.scope_count; i++) {
+        drv_scope sc;
+        if (drv_scope_at(&f, i, &sc) != 1 || sc.activation > DRV_ACTIVATION_MANUAL) {
+            abort();
+        }
+        sum += exercise_string(&f, sc.name, 0) + exercise_string(&f, sc.description, 1) +
+               exercise_list(&f, &sc.globs, 1);
+    }
     drv_rule_iter it;
     drv_rule r;
     uint32_t count = 0;
@@ -83,7 +91,8 @@ static inline int exercise(const uint8_t *data, size_t size, drv_error *err) {
     drv_rules_begin(&f, &it);
     while ((got = drv_rule_next(&it, &r)) == 1) {
         count++;
-        if (r.kind < DRV_KIND_PERSONA || r.kind > DRV_KIND_RAW || r.offset >= size) {
+        if (r.kind < DRV_KIND_PERSONA || r.kind > DRV_KIND_RAW || r.offset >= size ||
+            (r.scope != DRV_ABSENT && r.scope >= f.scope_count)) {
             abort();
         }
         sum += exercise_string(&f, r.source_file, 1);

@@ -14,11 +14,13 @@ from pathlib import Path
 from drvls.drv import layout as L
 from drvls.drv.encoder import encode, encode_v1
 from drvls.drv.model import (
+    Activation,
     Category,
     Context,
     Persona,
     Raw,
     RuleSet,
+    Scope,
     SourceRef,
     Standard,
     Workflow,
@@ -41,6 +43,28 @@ def sample_ruleset() -> RuleSet:
             Raw("Be brief. 🙂", source=SourceRef(".cursorrules", 12)),
         ],
     )
+
+
+def scoped_ruleset() -> RuleSet:
+    """The sample with scopes of every activation (a SCOPES section), one rule left unscoped."""
+    sample = sample_ruleset()
+    scopes = [Scope("python", Activation.FILES, ("**/*.py", "tests/**"), "Python code"),
+              Scope("core", Activation.ALWAYS), Scope("review", Activation.REQUESTED, (), "Reviews"),
+              Scope("release", Activation.MANUAL)]
+    for i, rule in enumerate(sample.rules[1:]):
+        rule.scope = scopes[i % len(scopes)]
+    return sample
+
+
+def hostile_scopes(valid: bytes) -> Iterator[tuple[str, bytes]]:
+    """Hostile variants of a file with a SCOPES section."""
+    scopes_off = struct.unpack_from("<Q", valid, section_entry(valid, L.SECTION_SCOPES) + 8)[0]
+    yield "scope-count-max", put32(valid, scopes_off, 0xFFFFFFFF)
+    yield "scope-name-ref-max", put32(valid, scopes_off + 8, 0xFFFFFFFF)
+    yield "scope-globs-ref-max", put32(valid, scopes_off + 16, 0xFFFFFFFF)
+    yield "scope-activation-9", valid[:scopes_off + 20] + b"\x09" + valid[scopes_off + 21:]
+    rule_map = scopes_off + 8 + L.SCOPE_RECORD_SIZE * struct.unpack_from("<I", valid, scopes_off)[0]
+    yield "rule-scope-index-max", put32(valid, rule_map + 4, 0x7FFFFFFF)
 
 
 def put32(data: bytes, at: int, value: int) -> bytes:
@@ -123,7 +147,10 @@ def write_seeds(out: Path) -> list[Path]:
         "v1-sample": encode_v1(rules),
         "v1-empty": encode_v1(RuleSet()),
     }
+    scoped = encode(scoped_ruleset())
+    files["v2-scoped"] = scoped
     files.update(hostile_v2(valid))
+    files.update(hostile_scopes(scoped))
     files.update(hostile_v1())
     written = []
     for name, data in files.items():

@@ -70,6 +70,15 @@ enum drv_kind {
     DRV_KIND_RAW = 5
 };
 
+/* Scope activations (v2 SCOPES section, docs/drv-format.md §4.6): when an assistant applies
+ * the rules of a scope. Values are the on-disk bytes (drvls.drv.model.Activation). */
+enum drv_activation {
+    DRV_ACTIVATION_ALWAYS = 0,    /* every request */
+    DRV_ACTIVATION_FILES = 1,     /* when files matching the scope's globs are in play */
+    DRV_ACTIVATION_REQUESTED = 2, /* when the agent decides from the description */
+    DRV_ACTIVATION_MANUAL = 3     /* only when the user names the scope */
+};
+
 typedef struct drv_error {
     int code;             /* enum drv_status */
     uint64_t offset;      /* byte offset in the buffer where the problem is */
@@ -121,9 +130,14 @@ typedef struct drv_file {
     uint32_t step_count;   /* v2: STEPS records */
     uint32_t word_count;   /* v2: LISTS pool words */
     drv_list sources;      /* v2: the compiled source files (string refs); v1: empty */
+    /* v2 SCOPES (optional; has_scopes 0 = every rule unscoped) */
+    uint64_t scopes_off, scopes_len;
+    int has_scopes;
+    uint32_t scope_count;
     /* v1 */
     uint64_t v1_sections_off; /* first byte after the string table */
     uint32_t v1_checksum;     /* the stored 4-byte check value, as LE u32 */
+    uint32_t v1_sections;     /* sections found, the string table included (saturates at UINT32_MAX) */
 } drv_file;
 
 typedef struct drv_rule {
@@ -143,7 +157,15 @@ typedef struct drv_rule {
     /* workflow steps: opaque position for drv_step_iter */
     const uint8_t *steps;
     uint32_t step_count;
+    uint32_t scope;       /* index for drv_scope_at, or DRV_ABSENT (unscoped) */
 } drv_rule;
+
+typedef struct drv_scope {
+    uint32_t name;        /* string ref */
+    uint32_t description; /* string ref or DRV_ABSENT */
+    drv_list globs;       /* string refs */
+    uint8_t activation;   /* enum drv_activation */
+} drv_scope;
 
 typedef struct drv_step {
     uint32_t name;
@@ -201,6 +223,9 @@ int drv_rule_next(drv_rule_iter *it, drv_rule *out);
 /* Workflow steps of `rule`. drv_step_next returns 1 with a step, 0 at the end, -1 if changed. */
 void drv_steps_begin(const drv_file *file, const drv_rule *rule, drv_step_iter *it);
 int drv_step_next(drv_step_iter *it, drv_step *out);
+
+/* Scope `i` (0 <= i < scope_count). Returns 1 with a scope, 0 when out of range, -1 if changed. */
+int drv_scope_at(const drv_file *file, uint32_t i, drv_scope *out);
 
 /* Item `i` of a list (caller keeps i < list->count). */
 uint32_t drv_list_get(const drv_list *list, uint32_t i);

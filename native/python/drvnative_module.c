@@ -230,6 +230,35 @@ static PyObject *file_sources(FileObject *self, PyObject *Py_UNUSED(ignored)) {
     return make_list(&self->file, &self->file.sources);
 }
 
+static PyObject *file_scopes(FileObject *self, PyObject *Py_UNUSED(ignored)) {
+    if (ensure_open(self) < 0) {
+        return NULL;
+    }
+    const drv_file *f = &self->file;
+    uint32_t n = f->has_scopes ? f->scope_count : 0;
+    PyObject *out = PyList_New((Py_ssize_t)n);
+    for (uint32_t i = 0; out != NULL && i < n; i++) {
+        drv_scope sc;
+        if (drv_scope_at(f, i, &sc) != 1) {
+            Py_DECREF(out);
+            return changed_error();
+        }
+        PyObject *name = make_string(f, sc.name);
+        PyObject *description = name == NULL ? NULL : make_string(f, sc.description);
+        PyObject *globs = description == NULL ? NULL : make_list(f, &sc.globs);
+        PyObject *t = globs == NULL ? NULL : Py_BuildValue("(OOOi)", name, description, globs, (int)sc.activation);
+        Py_XDECREF(name);
+        Py_XDECREF(description);
+        Py_XDECREF(globs);
+        if (t == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+    }
+    return out;
+}
+
 static PyObject *file_sections(FileObject *self, PyObject *Py_UNUSED(ignored)) {
     if (ensure_open(self) < 0) {
         return NULL;
@@ -320,6 +349,7 @@ FILE_INT_GETTER(step_count, self->file.step_count)
 FILE_INT_GETTER(word_count, self->file.word_count)
 FILE_INT_GETTER(length, self->file.len)
 FILE_INT_GETTER(v1_checksum, self->file.v1_checksum)
+FILE_INT_GETTER(v1_sections, self->file.v1_sections)
 
 static PyObject *file_get_closed(FileObject *self, void *Py_UNUSED(c)) {
     return PyBool_FromLong(!self->has_view);
@@ -335,6 +365,7 @@ static PyGetSetDef file_getset[] = {
     {"word_count", (getter)file_get_word_count, NULL, "v2: number of list pool words", NULL},
     {"length", (getter)file_get_length, NULL, "buffer length in bytes", NULL},
     {"v1_checksum", (getter)file_get_v1_checksum, NULL, "v1: stored 4-byte checksum as an LE integer", NULL},
+    {"v1_sections", (getter)file_get_v1_sections, NULL, "v1: sections found, the string table included", NULL},
     {"closed", (getter)file_get_closed, NULL, "True once the buffer has been released", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -343,6 +374,8 @@ static PyMethodDef file_methods[] = {
     {"close", (PyCFunction)file_close, METH_NOARGS, "Release the buffer; rules read afterwards raise ValueError."},
     {"string", (PyCFunction)file_string, METH_O, "String i of the table as str."},
     {"sources", (PyCFunction)file_sources, METH_NOARGS, "The compiled source files (v2), as a list of str."},
+    {"scopes", (PyCFunction)file_scopes, METH_NOARGS,
+     "v2 SCOPES: [(name, description or None, globs, activation)]; empty when the file has none."},
     {"sections", (PyCFunction)file_sections, METH_NOARGS, "v2 section table: [(type, flags, offset, length)]."},
     {"digest_ranges", (PyCFunction)file_digest_ranges, METH_NOARGS, "[(offset, length)] covered by the digest."},
     {"signature_slot", (PyCFunction)file_signature_slot, METH_NOARGS, "(offset, length) of SIGNATURE, or None."},
@@ -409,7 +442,7 @@ static PyTypeObject RuleIterType = {
 enum field {
     F_KIND, F_INDEX, F_OFFSET, F_CATEGORY, F_PRIORITY, F_LINE, F_SOURCE_FILE,
     F_NAME, F_ROLE, F_IDENTITY, F_STYLE, F_TRAITS, F_PRINCIPLES, F_DESCRIPTION, F_PATTERN,
-    F_INCLUDES, F_EXCLUDES, F_FOCUS, F_DEPENDENCIES, F_STEPS, F_CONTENT
+    F_INCLUDES, F_EXCLUDES, F_FOCUS, F_DEPENDENCIES, F_STEPS, F_CONTENT, F_SCOPE
 };
 
 static void rule_dealloc(RuleObject *self) {
@@ -457,6 +490,11 @@ static PyObject *rule_get(RuleObject *self, void *closure) {
         }
         return PyLong_FromUnsignedLong(r->line);
     case F_SOURCE_FILE: return make_string(f, r->source_file);
+    case F_SCOPE:
+        if (r->scope == DRV_ABSENT) {
+            Py_RETURN_NONE;
+        }
+        return PyLong_FromUnsignedLong(r->scope);
     default: break;
     }
     int slot = slot_for(r->kind, field);
@@ -499,6 +537,7 @@ static PyGetSetDef rule_getset[] = {
     RULE_FIELD("dependencies", F_DEPENDENCIES, "context dependencies as (name, version) pairs"),
     RULE_FIELD("steps", F_STEPS, "workflow steps as (name, description, condition, actions)"),
     RULE_FIELD("content", F_CONTENT, "raw rule text"),
+    RULE_FIELD("scope", F_SCOPE, "index into File.scopes(), or None when the rule is unscoped"),
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -182,9 +182,13 @@ int drv_open_v1(drv_file *f, drv_error *err) {
         return rc;
     }
     f->v1_sections_off = c.pos;
+    f->v1_sections = 1;
     while (c.pos < c.len) {
         if ((rc = check_section(&c, f)) != DRV_OK) {
             return rc;
+        }
+        if (f->v1_sections < UINT32_MAX) {
+            f->v1_sections++;
         }
     }
     return DRV_OK;
@@ -254,6 +258,7 @@ static void blank(drv_rule *r, uint8_t kind, size_t at) {
     r->kind = kind;
     r->offset = at;
     r->source_file = DRV_ABSENT;
+    r->scope = DRV_ABSENT;
     for (int i = 0; i < 4; i++) {
         r->str[i] = DRV_ABSENT;
     }

@@ -61,7 +61,7 @@ static int place(uint64_t *off, uint64_t *len, int *seen, const drv_section *s, 
 }
 
 /* Checks 9–13, per entry in table order. */
-static int check_entries(drv_file *f, uint64_t table_off, drv_error *err, int seen[5]) {
+static int check_entries(drv_file *f, uint64_t table_off, drv_error *err, int seen[6]) {
     uint64_t table_end = table_off + (uint64_t)f->section_count * DRV2_SECTION_ENTRY;
     for (uint32_t i = 0; i < f->section_count; i++) {
         drv_section s;
@@ -90,6 +90,7 @@ static int check_entries(drv_file *f, uint64_t table_off, drv_error *err, int se
         case DRV2_SEC_STEPS: rc = place(&f->steps_off, &f->steps_len, &seen[2], &s, entry, err); break;
         case DRV2_SEC_LISTS: rc = place(&f->lists_off, &f->lists_len, &seen[3], &s, entry, err); break;
         case DRV2_SEC_SIGNATURE: rc = place(&f->signature_off, &f->signature_len, &seen[4], &s, entry, err); break;
+        case DRV2_SEC_SCOPES: rc = place(&f->scopes_off, &f->scopes_len, &seen[5], &s, entry, err); break;
         default:
             if (s.flags & DRV2_SECTION_REQUIRED) {
                 return drv_fail(err, DRV_E_UNKNOWN_REQUIRED_SECTION, entry,
@@ -102,6 +103,7 @@ static int check_entries(drv_file *f, uint64_t table_off, drv_error *err, int se
         }
     }
     f->has_signature = seen[4];
+    f->has_scopes = seen[5];
     return DRV_OK;
 }
 
@@ -236,7 +238,7 @@ int drv_digest_ranges(const drv_file *f, uint64_t offsets[3], uint64_t lengths[3
 
 int drv_open_v2(drv_file *f, drv_error *err) {
     uint64_t table_off = 0;
-    int seen[5] = {0, 0, 0, 0, 0};
+    int seen[6] = {0, 0, 0, 0, 0, 0};
     int rc;
     if ((rc = check_header(f, err, &table_off)) != DRV_OK || (rc = check_entries(f, table_off, err, seen)) != DRV_OK ||
         (rc = check_layout(f, table_off, err)) != DRV_OK) {

@@ -293,6 +293,51 @@ static int check_rule(const drv_file *f, uint32_t index, uint64_t rec, drv_error
     }
 }
 
+/* SCOPES (check 23, §4.6): size, then each scope record, then each rule's scope index. */
+static int check_scopes(drv_file *f, drv_error *err) {
+    uint64_t off = f->scopes_off, len = f->scopes_len;
+    if (len < 8) {
+        return drv_fail(err, DRV_E_BAD_SECTION_SIZE, off, "SCOPES section is %llu bytes, shorter than its 8-byte prelude",
+                        (unsigned long long)len);
+    }
+    uint32_t count = drv_ld32(f->base + off);
+    if (drv_ld32(f->base + off + 4) != 0) {
+        return drv_fail(err, DRV_E_NONZERO_RESERVED, off + 4, "SCOPES section's reserved word is not zero");
+    }
+    uint64_t want = 8 + (uint64_t)count * DRV2_SCOPE_SIZE + 4 * (uint64_t)f->rule_count; /* < 2^38 */
+    if (len != want) {
+        return drv_fail(err, DRV_E_BAD_SECTION_SIZE, off,
+                        "SCOPES section is %llu bytes; %u scopes and %u rules need exactly %llu", (unsigned long long)len,
+                        (unsigned)count, (unsigned)f->rule_count, (unsigned long long)want);
+    }
+    uint64_t rec = off + 8;
+    for (uint32_t i = 0; i < count; i++, rec += DRV2_SCOPE_SIZE) {
+        const uint8_t *p = f->base + rec;
+        TRY(check_ref(f, rec, 0, "a scope's name", err));
+        TRY(check_ref(f, rec + 4, 1, "a scope's description", err));
+        TRY(check_list(f, rec + 8, 1, "a scope's globs", err));
+        if (p[12] > DRV_ACTIVATION_MANUAL) {
+            return drv_fail(err, DRV_E_BAD_KIND, rec + 12, "scope %u has activation %u; known activations are 0-3",
+                            (unsigned)i, (unsigned)p[12]);
+        }
+        for (int k = 13; k < 16; k++) {
+            if (p[k] != 0) {
+                return drv_fail(err, DRV_E_NONZERO_RESERVED, rec + (uint64_t)k, "scope %u's reserved byte is not zero",
+                                (unsigned)i);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < f->rule_count; i++, rec += 4) {
+        uint32_t v = drv_ld32(f->base + rec);
+        if (v >= count && v != DRV_ABSENT) {
+            return drv_fail(err, DRV_E_BAD_REF, rec, "rule %u is in scope %u, but there are %u scopes", (unsigned)i,
+                            (unsigned)v, (unsigned)count);
+        }
+    }
+    f->scope_count = count;
+    return DRV_OK;
+}
+
 int drv2_check_bodies(drv_file *f, drv_error *err) {
     uint32_t rules = 0, steps = 0, words = 0;
     int rc;
@@ -313,6 +358,9 @@ int drv2_check_bodies(drv_file *f, drv_error *err) {
         if ((rc = check_rule(f, i, rec, err)) != DRV_OK) {
             return rc;
         }
+    }
+    if (f->has_scopes && (rc = check_scopes(f, err)) != DRV_OK) {
+        return rc;
     }
     uint32_t r = drv_ld32(f->base + f->rules_off + 4);
     f->sources.count = drv_ld32(f->base + f->lists_off + 8 + 4 * (size_t)r);
@@ -356,6 +404,17 @@ int drv_rule_next_v2(drv_rule_iter *it, drv_rule *r) {
     r->offset = rec;
     for (int i = 0; i < 4; i++) {
         r->str[i] = DRV_ABSENT;
+    }
+    r->scope = DRV_ABSENT;
+    if (f->has_scopes) {
+        uint64_t at = f->scopes_off + 8 + (uint64_t)f->scope_count * DRV2_SCOPE_SIZE + 4 * (uint64_t)it->next_index;
+        if (at + 4 > f->scopes_off + f->scopes_len) {
+            return -1;
+        }
+        r->scope = drv_ld32(f->base + at);
+        if (r->scope >= f->scope_count && r->scope != DRV_ABSENT) {
+            return -1;
+        }
     }
     switch (r->kind) {
     case DRV_KIND_PERSONA:
@@ -401,5 +460,18 @@ int drv_step_next_v2(drv_step_iter *it, drv_step *s) {
     s->condition = drv_ld32(p + 8);
     s->actions = list_at(it->file, drv_ld32(p + 12), 1, &ok);
     it->pos = p + DRV2_STEP_SIZE;
+    return ok ? 1 : -1;
+}
+
+int drv_scope_at(const drv_file *f, uint32_t i, drv_scope *out) {
+    if (f->version != 2 || !f->has_scopes || i >= f->scope_count) {
+        return 0;
+    }
+    const uint8_t *p = f->base + f->scopes_off + 8 + (size_t)i * DRV2_SCOPE_SIZE;
+    int ok = 1;
+    out->name = drv_ld32(p);
+    out->description = drv_ld32(p + 4);
+    out->globs = list_at(f, drv_ld32(p + 8), 1, &ok);
+    out->activation = p[12];
     return ok ? 1 : -1;
 }

@@ -17,7 +17,10 @@ def drvls(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 
 def test_examples_have_no_errors_or_warnings() -> None:
-    result = drvls("check", "--format", "json", "--fail-on", "warning", "examples")
+    # The examples ship no built program images: MK201 says so for each PD, and is all there is.
+    unbuilt = drvls("check", "--format", "json", "--select", "MK2", "examples")
+    assert unbuilt.returncode == 0 and {i["code"] for i in json.loads(unbuilt.stdout)} == {"MK201"}
+    result = drvls("check", "--format", "json", "--fail-on", "warning", "--ignore", "MK201", "examples")
     assert result.returncode == 0, result.stdout + result.stderr
     items = json.loads(result.stdout)
     assert [i["code"] for i in items] == ["CK023"]

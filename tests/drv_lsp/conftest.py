@@ -78,3 +78,29 @@ async def client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[No
     lsp_client.drv_init = result  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def emit_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    """A repository whose `rules.drv` was emitted to AGENTS.md and CLAUDE.md (`[rules] targets`)."""
+    from drvls.drv.compile import compile_sources
+    from drvls.drv.emit.apply import apply
+    from drvls.drv.emit.source import load_source
+
+    root = tmp_path / "repo"
+    (root / "rules").mkdir(parents=True)
+    (root / "rules" / "CONVENTIONS.md").write_text("# Standards\n- Use snake_case for functions\n", encoding="utf-8")
+    compile_sources([root / "rules"], root / "rules.drv", cwd=root)
+    (root / "drvls.toml").write_text('debounce = 0\n[rules]\ntargets = ["agents", "claude"]\n', encoding="utf-8")
+    ruleset, source = load_source(root / "rules.drv", root)
+    _plan, outcome = apply(root, ruleset, source, ["agents", "claude"])
+    assert outcome.written == ["AGENTS.md", "CLAUDE.md"]
+    lsp_client.set_configuration({"debounce": 0}, section="drvls")
+    root_uri = from_fs_path(str(root))
+    assert root_uri is not None
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(), root_uri=root_uri,
+        workspace_folders=[types.WorkspaceFolder(uri=root_uri, name="repo")]))
+    lsp_client.repo = root  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 import blake3
 from drvls.drv.model import (
+    Activation,
     Category,
     Context,
     Persona,
     Raw,
     Rule,
     RuleSet,
+    Scope,
     SourceRef,
     Standard,
     Workflow,
@@ -95,7 +97,7 @@ def decode(data: bytes, *, verify: bool = True) -> RuleSet:
 
 # ----------------------------------------------------------------------------- version 2
 
-KNOWN_TYPES = (1, 2, 3, 4, 0xF0)
+KNOWN_TYPES = (1, 2, 3, 4, 5, 0xF0)
 # f0..f6 by kind: S string, O optional string, L list, P pair list, W step range, - unused.
 SHAPES = {1: "SSOOLL-", 2: "SO-----", 3: "LLLP---", 4: "SWW----", 5: "S------"}
 
@@ -148,6 +150,8 @@ class _V2:
         step_list = [self._step(steps.offset + 8 + 16 * i) for i in range(self.step_count)]
         sources = self._list(rules.offset + 4)
         out = [self._rule(rules.offset + 8 + 40 * i, step_list) for i in range(rule_count)]
+        if 5 in known:
+            self._scopes(known[5], out)
         if verify:
             self._verify(sig)
         return RuleSet(rules=out, sources=sources)
@@ -317,6 +321,36 @@ class _V2:
                 raise RefDecodeError(f[1], f"steps {first}+{n} past {self.step_count}", "BAD_STEPS")
             return Workflow(name, [_copy_step(s) for s in steps[first : first + n]], source=source)
         return Raw(self._req(f[0]), source=source)
+
+    def _scopes(self, s: _Section, rules: list[Rule]) -> None:
+        """§4.6: scope records, then one scope index (or ABSENT) per rule."""
+        b, at = self.b, s.offset
+        if s.length < 8:
+            raise RefDecodeError(at, "SCOPES shorter than its prelude", "BAD_SECTION_SIZE")
+        count = _u32(b, at)
+        if _u32(b, at + 4):
+            raise RefDecodeError(at + 4, "reserved word is not zero", "NONZERO_RESERVED")
+        if s.length != 8 + 16 * count + 4 * len(rules):
+            raise RefDecodeError(at, f"length {s.length} does not hold {count} scopes", "BAD_SECTION_SIZE")
+        scopes: list[Scope] = []
+        for i in range(count):
+            rec = at + 8 + 16 * i
+            name, desc = self._req(rec), self._str(rec + 4, optional=True)
+            globs = self._list(rec + 8)
+            if b[rec + 12] > 3:
+                raise RefDecodeError(rec + 12, f"unknown activation {b[rec + 12]}", "BAD_KIND")
+            for k in range(13, 16):
+                if b[rec + k]:
+                    raise RefDecodeError(rec + k, "reserved byte is not zero", "NONZERO_RESERVED")
+            scopes.append(Scope(name, Activation(b[rec + 12]), tuple(globs), desc))
+        base = at + 8 + 16 * count
+        for i, rule in enumerate(rules):
+            index = _u32(b, base + 4 * i)
+            if index == NONE_REF:
+                continue
+            if index >= count:
+                raise RefDecodeError(base + 4 * i, f"scope index {index} out of range", "BAD_REF")
+            rule.scope = scopes[index]
 
     def _verify(self, sig: _Section | None) -> None:
         b = self.b

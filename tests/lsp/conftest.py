@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsp_support import RECORDING, Editor, RecordingClient, start_editor
+from lsp_support import EDITOR_DEFAULTS, RECORDING, Editor, RecordingClient, start_editor
 from pytest_lsp import LanguageClient
 
 
@@ -22,10 +22,11 @@ def _editor_fixture(name: str, modes: list[str]) -> Any:
     @pytest_lsp.fixture(config=RECORDING, params=modes, name=name)
     async def fixture(lsp_client: LanguageClient, request: pytest.FixtureRequest,
                       tmp_path: Path) -> AsyncIterator[None]:
-        """A server with an editor attached; no debounce unless the test sets one."""
+        """A server with an editor attached; no debounce unless the test sets one, and no `MK201` (the
+        program images these tests' systems name are never built) unless the test sets `ignore`."""
         assert isinstance(lsp_client, RecordingClient)
         marker = request.node.get_closest_marker("editor_settings")
-        settings = {"debounce": 0, **(marker.args[0] if marker else {})}
+        settings = {**EDITOR_DEFAULTS, **(marker.args[0] if marker else {})}
         encodings = request.node.get_closest_marker("encodings")
         lsp_client.editor = await start_editor(lsp_client, request.param, tmp_path, settings,
                                                list(encodings.args[0]) if encodings else None,

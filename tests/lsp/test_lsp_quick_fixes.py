@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lsp_support import Editor, needs_microkit
 from lsprotocol import types
+from text_edits import apply_text_edits
 
 pytestmark = needs_microkit
 
@@ -14,18 +15,6 @@ LEGACY_PP = ('<?xml version="1.0"?>\n<system>\n'
              '        <program_image path="c.elf" />\n    </protection_domain>\n'
              '    <channel>\n        <end pd="client" id="0" />\n        <end pd="server" id="0" />\n'
              '    </channel>\n</system>\n')
-
-
-def apply(text: str, edits: list[types.TextEdit]) -> str:
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        start = offsets[edit.range.start.line] + edit.range.start.character
-        end = offsets[edit.range.end.line] + edit.range.end.character
-        text = text[:start] + edit.new_text + text[end:]
-    return text
 
 
 async def test_legacy_pp_fix_is_offered_and_cures_the_file(editor: Editor) -> None:
@@ -40,7 +29,7 @@ async def test_legacy_pp_fix_is_offered_and_cures_the_file(editor: Editor) -> No
     assert isinstance(action, types.CodeAction)
     assert action.kind == types.CodeActionKind.QuickFix
     assert action.edit is not None and action.edit.changes is not None
-    fixed = apply(LEGACY_PP, list(action.edit.changes[uri]))
+    fixed = apply_text_edits(LEGACY_PP, list(action.edit.changes[uri]))
     editor.client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=editor.versions[uri] + 1),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)]))

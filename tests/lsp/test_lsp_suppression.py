@@ -30,7 +30,7 @@ async def test_a_comment_two_lines_above_does_not_apply(editor: Editor) -> None:
     assert summary(await editor.diagnostics(uri)) == [("MK020", 4, COLUMN, 4, COLUMN + 3)]
 
 
-@pytest.mark.editor_settings({"ignore": ["MK020"]})
+@pytest.mark.editor_settings({"ignore": ["MK020", "MK201"]})
 async def test_ignore_setting_applies_in_the_editor(editor: Editor) -> None:
     uri = editor.open("a.system", BAD)
     assert await editor.diagnostics(uri) == []

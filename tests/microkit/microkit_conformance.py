@@ -70,7 +70,9 @@ def check_entry(entry: dict[str, Any], configs: dict[str, Any]) -> Outcome:
     source = SourceFile(path=path, data=data, text="")
     ctx = AnalysisContext(settings=settings_for(entry, configs), workspace=DiskWorkspace())
     diags = check_source(source, ctx, analyzer.ANALYZER).diagnostics
-    errors = [d for d in diags if d.severity == Severity.ERROR]
+    # The verdicts are the tool's parse of the file alone; its build-time checks read program images
+    # that the corpus does not have (MK200-MK208), so those are not part of the comparison.
+    errors = [d for d in diags if d.severity == Severity.ERROR and not d.code.startswith("MK2")]
     if entry["accepted"]:
         return Outcome(entry["path"], True, not errors, "accepted" if not errors else "false errors", diags)
     expected, location, truncated = strip_reference(entry["reference_message"])

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from drvls_process import run_drvls
-from microkit_support import REPO, system
+from microkit_support import REPO, UNBUILT_IMAGE, system
 
 EXAMPLES = REPO / "examples" / "microkit"
 VM = system('    <protection_domain name="vmm" priority="1">\n        <program_image path="v" />\n'
@@ -20,9 +20,10 @@ drvls = run_drvls
 
 
 def report(*args: str, cwd: Path | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """Exit status and JSON items, without the `MK201` warnings for the images these systems never build."""
     done = drvls("check", "--format", "json", *args, cwd=cwd)
     assert done.stdout.strip(), done.stderr
-    return done.returncode, json.loads(done.stdout)
+    return done.returncode, [i for i in json.loads(done.stdout) if i["code"] != UNBUILT_IMAGE]
 
 
 def test_examples_are_clean() -> None:
@@ -78,7 +79,8 @@ def test_search_path_flag(tmp_path: Path) -> None:
                            '    <protection_domain name="a">\n        <program_image path="a" />\n'
                            '        <map mr="m" vaddr="0x1000" />\n    </protection_domain>'), encoding="utf-8")
     assert [i["code"] for i in report(str(path))[1]] == ["MK044"]
-    assert report(str(path), "--search-path", str(tmp_path / "data")) == (0, [])
+    # Found there; the program image, looked up in the same search path, now must be there too.
+    assert [i["code"] for i in report(str(path), "--search-path", str(tmp_path / "data"))[1]] == ["MK200"]
 
 
 def test_sdk_board_and_config_flags(tmp_path: Path) -> None:

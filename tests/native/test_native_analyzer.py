@@ -100,3 +100,15 @@ def test_every_status_has_a_registered_rule() -> None:
     for status, info in codes_binary.BY_STATUS.items():
         assert lookup(info.code) is info, status
     assert codes_binary.for_status("SOMETHING_NEW") is codes_binary.BAD_RECORD
+
+
+@pytest.mark.parametrize("stored", [1, 3, 0x0100_0002])
+def test_v1_header_section_count_must_match_the_sections(tmp_path: Path, stored: int) -> None:
+    # A flipped header byte: upstream's checksum covers only bytes 16.., so nothing else notices it.
+    body = b"\x01\x01\x00\x00\x00\x02\x00hi\x03\x01\x00\x00\x00\x05\x00" + b"\x00" * 8
+    data = b"DRV\x00\x01\x00\x00\x00" + stored.to_bytes(4, "little") + blake3.blake3(body).digest()[:4] + body
+    found = check(tmp_path / "v1.drv", data)
+    assert codes(found) == ["DRV017", "DRV019"]
+    assert found[1].message.startswith(f"at byte 0x8: the header says {stored} sections but the file has 2 "
+                                       "(the string table and 1 more)")
+    assert lookup("DRV019").severity.name == "WARNING"

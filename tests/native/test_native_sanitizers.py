@@ -36,6 +36,7 @@ def test_seed_corpus_valid_files_decode(replay: Replay, seeds_dir: Path) -> None
     assert out["v2-sample"]["rules"] == "6" and out["v2-sample"]["version"] == "2"
     assert out["v1-sample"]["version"] == "1"
     assert out["v2-empty"]["rules"] == "0"
+    assert out["v2-scoped"]["rules"] == "6" and out["v2-scoped"]["version"] == "2"
 
 
 @pytest.mark.parametrize(("name", "code"), [
@@ -60,6 +61,11 @@ def test_seed_corpus_valid_files_decode(replay: Replay, seeds_dir: Path) -> None
     ("unknown-must-understand-flag", "UNKNOWN_FLAG"),
     ("first-rule-kind-9", "BAD_KIND"),
     ("misaligned-section", "MISALIGNED"),
+    ("scope-count-max", "BAD_SECTION_SIZE"),
+    ("scope-name-ref-max", "BAD_REF"),
+    ("scope-globs-ref-max", "BAD_LIST"),
+    ("scope-activation-9", "BAD_KIND"),
+    ("rule-scope-index-max", "BAD_REF"),
     ("v1-64gib-strings", "TRUNCATED"),
     ("v1-48gib-standards", "TRUNCATED"),
     ("v1-second-string-table", "BAD_V1_SECTION"),

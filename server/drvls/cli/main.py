@@ -20,7 +20,9 @@ COMMAND_MODULES = (
     "drvls.cli.serve_command",
     "drvls.cli.rules_command",
     "drvls.cli.drv_commands",
+    "drvls.cli.emit_command",
     "drvls.cli.signing_commands",
+    "drvls.cli.format_command",
 )
 
 log = logging.getLogger("drvls")

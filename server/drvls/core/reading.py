@@ -14,6 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 DEFAULT_CAP = 16 * 1024 * 1024  # the default max-file-size
 
@@ -27,14 +28,16 @@ class ReadProblem:
     size: int | None = None  # the size when it is known to be over the cap
 
 
-def read_bounded(path: Path, cap: int = DEFAULT_CAP) -> bytes | ReadProblem:
-    """The file's bytes when it is a regular file of at most `cap` bytes, else why not. Never blocks."""
+def open_regular(path: Path) -> BinaryIO | ReadProblem:
+    """An open binary file when `path` is a regular file, else why not. Never blocks.
+
+    For readers that parse lazily (an ELF library reads only the headers and tables it needs),
+    so a large file is not read whole; the caller closes it.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
-    except FileNotFoundError:
-        return ReadProblem("no such file", "missing")
-    except NotADirectoryError:
+    except (FileNotFoundError, NotADirectoryError):
         return ReadProblem("no such file", "missing")
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket, or a FIFO without a writer on some systems
@@ -42,24 +45,29 @@ def read_bounded(path: Path, cap: int = DEFAULT_CAP) -> bytes | ReadProblem:
         return ReadProblem(exc.strerror or str(exc), "error")
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
-            return ReadProblem(f"not a regular file ({kind})", "not-regular")
-        if info.st_size > cap:
-            return ReadProblem(f"file is {info.st_size} bytes, over the {cap}-byte limit", "too-large", info.st_size)
-        chunks: list[bytes] = []
-        remaining = cap + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
     except OSError as exc:
-        return ReadProblem(exc.strerror or str(exc), "error")
-    finally:
         os.close(fd)
-    data = b"".join(chunks)
+        return ReadProblem(exc.strerror or str(exc), "error")
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+        return ReadProblem(f"not a regular file ({kind})", "not-regular")
+    return os.fdopen(fd, "rb")
+
+
+def read_bounded(path: Path, cap: int = DEFAULT_CAP) -> bytes | ReadProblem:
+    """The file's bytes when it is a regular file of at most `cap` bytes, else why not. Never blocks."""
+    opened = open_regular(path)
+    if isinstance(opened, ReadProblem):
+        return opened
+    with opened as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size > cap:
+                return ReadProblem(f"file is {size} bytes, over the {cap}-byte limit", "too-large", size)
+            data = handle.read(cap + 1)
+        except OSError as exc:
+            return ReadProblem(exc.strerror or str(exc), "error")
     if len(data) > cap:  # it grew after the fstat
         return ReadProblem(f"file is over the {cap}-byte limit", "too-large")
     return data

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from drvls.core.diagnostics import Diagnostic
@@ -57,9 +57,28 @@ def _check_open(drv: DrvFile) -> list[Diagnostic]:
         found.append(make(codes_binary.VERSION_1,
                           "version 1 (upstream) file: it has only a 4-byte checksum and may have lost rules "
                           "when it was written; recompile its sources to version 2"))
+        if drv.section_count != drv.v1_sections:
+            found.append(make(codes_binary.V1_SECTION_COUNT,
+                              f"at byte 0x8: the header says {drv.section_count} sections but the file has "
+                              f"{drv.v1_sections} (the string table and {drv.v1_sections - 1} more): the header "
+                              "was changed after the file was written (its checksum covers only the body)"))
     elif not drv.digest_ok():
         found.append(structural(digest_error(2, drv.stored_digest(), drv.digest())))
     return found
+
+
+def _targets_drift(source: SourceFile, ctx: AnalysisContext) -> tuple[list[Diagnostic], frozenset[Path]]:
+    """`RUL014` when `[rules] targets` names targets whose generated files are out of date."""
+    rules = ctx.settings.section("rules")
+    targets = rules.get("targets")
+    if source.path is None or not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+        return [], frozenset()
+    from drvls.drv.emit.drift import targets_drift
+
+    output = rules.get("output")
+    path = Path(source.path)
+    root = ctx.settings.relative_to_config(output) if isinstance(output, str) else path.parent
+    return targets_drift(path, source.data, targets, root)
 
 
 class DrvAnalyzer:
@@ -91,7 +110,9 @@ class DrvAnalyzer:
         lint = _lint_function()
         if lint is not None:
             diagnostics.extend(lint(ruleset))
-        return Analysis(diagnostics, state=ruleset)
+        drift, depends = _targets_drift(source, ctx)
+        diagnostics.extend(drift)
+        return Analysis(diagnostics, state=ruleset, dependencies=depends)
 
 
 ANALYZER = DrvAnalyzer()

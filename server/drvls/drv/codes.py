@@ -32,3 +32,18 @@ INVALID_CANONICAL = rule("RUL009", "invalid-decompiled-markdown", Severity.ERROR
 SECRET_NOT_COPIED = rule("RUL010", "secret-not-copied", Severity.INFORMATION,
                          "A config value that looks like a credential (an API key, a token) is not copied "
                          "into the rules; only its key is kept.", FAMILY)
+INVALID_FRONT_MATTER = rule("RUL011", "invalid-front-matter", Severity.WARNING,
+                            "A front-matter line of a scoped rule file (`.mdc`, `.instructions.md`, steering) "
+                            "cannot be read; it is kept as text and does not scope the rules.", FAMILY)
+GENERATED_EDITED = rule("RUL012", "generated-file-edited", Severity.ERROR,
+                        "A file written by `drvls emit` was edited by hand: its text no longer matches the "
+                        "digest in its header. Edit the source and regenerate.", FAMILY)
+GENERATED_STALE = rule("RUL013", "generated-file-stale", Severity.WARNING,
+                       "A file written by `drvls emit` no longer matches its source (the source changed, or the "
+                       "file is missing): regenerate it.", FAMILY)
+TARGETS_STALE = rule("RUL014", "emit-targets-stale", Severity.WARNING,
+                     "A rule source's generated assistant files (`[rules] targets`) are missing, stale or edited.",
+                     FAMILY)
+GENERATED_DISAGREE = rule("RUL015", "generated-files-disagree", Severity.ERROR,
+                          "Generated files that name the same source give different rules or digests, so "
+                          "`compile` cannot tell which is right.", FAMILY)

@@ -54,6 +54,11 @@ NATIVE_MISSING = rule("DRV018", "drv-decoder-unavailable", Severity.WARNING,
                       "The native `.drv` decoder is not built in this installation, so the file was not "
                       "checked.", FAMILY)
 
+V1_SECTION_COUNT = rule("DRV019", "v1-section-count-mismatch", Severity.WARNING,
+                        "Version 1: the header's section count differs from the sections in the file. Upstream's "
+                        "checksum does not cover the header, so a changed header byte goes unnoticed otherwise.",
+                        FAMILY)
+
 # Decoder status names (docs/drv-format.md §5) → rule.
 BY_STATUS: dict[str, RuleInfo] = {
     "TRUNCATED": TRUNCATED,

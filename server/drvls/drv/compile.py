@@ -14,7 +14,7 @@ from pathlib import Path
 from drvls.core.atomic import atomic_write_bytes
 from drvls.core.diagnostics import Diagnostic, Severity
 from drvls.drv.model import RuleSet
-from drvls.drv.sources.parse import format_for, parse_source
+from drvls.drv.sources.parse import ParsedSource, format_for, parse_source
 
 DRV_MAGIC = b"DRV\x00"
 
@@ -67,16 +67,34 @@ def read_text(path: Path) -> str:
 
 
 def load_sources(paths: Sequence[Path], cwd: Path | None = None) -> Loaded:
-    """Parse every source in the order given into one rule set."""
+    """Parse every source in the order given into one rule set. Files written by `drvls emit` are
+    grouped by the source they name, and each source's rules are taken once, where its first file is."""
+    from drvls.drv.emit.importing import merge_generated
+
     cwd = cwd or Path.cwd()
     loaded = Loaded(RuleSet())
+    order: list[tuple[str, ParsedSource] | str] = []
+    generated: dict[str, list[tuple[str, ParsedSource]]] = {}
     for path in paths:
         text = read_text(path)
         label = label_for(path, cwd)
         parsed = parse_source(text, label, format_for(path, text))
-        loaded.ruleset.rules.extend(parsed.rules)
-        loaded.ruleset.sources.extend(parsed.sources)
         loaded.problems.extend((label, d) for d in parsed.problems)
+        if parsed.generated is None:
+            order.append((label, parsed))
+            continue
+        if parsed.generated.source not in generated:
+            order.append(parsed.generated.source)
+        generated.setdefault(parsed.generated.source, []).append((label, parsed))
+    for item in order:
+        if isinstance(item, str):
+            merged = merge_generated(generated[item])
+            loaded.ruleset.rules.extend(merged.rules)
+            loaded.ruleset.sources.extend(merged.sources)
+            loaded.problems.extend(merged.problems)
+        else:
+            loaded.ruleset.rules.extend(item[1].rules)
+            loaded.ruleset.sources.extend(item[1].sources)
     return loaded
 
 

@@ -16,6 +16,7 @@ import blake3
 
 from drvls.drv import layout as L
 from drvls.drv.model import (
+    Activation,
     Category,
     Context,
     Persona,
@@ -208,21 +209,45 @@ def digest_v2(buf: bytes | bytearray, signature: tuple[int, int] | None) -> byte
     return hasher.digest()
 
 
+def _scopes_body(w: _Writer, ruleset: RuleSet) -> bytes:
+    """The SCOPES section (§4.6): scope records, then one scope index per rule. Its strings and
+    glob lists come after everything the rules use, so unscoped files keep their 2.0 bytes."""
+    scopes = ruleset.scopes()
+    index = {scope: i for i, scope in enumerate(scopes)}
+    records = bytearray()
+    for scope in scopes:
+        name, description = w.strings.ref(scope.name), w.strings.optional(scope.description)
+        globs = w.string_list(scope.globs)
+        try:
+            activation = int(Activation(scope.activation))
+        except ValueError:
+            raise EncodeError(f"unknown scope activation {scope.activation!r}") from None
+        records += L.SCOPE_RECORD_STRUCT.pack(name, description, globs, activation)
+    rule_scopes = _new_u32_array()
+    rule_scopes.extend(L.ABSENT if rule.scope is None else index[rule.scope] for rule in ruleset.rules)
+    return L.PRELUDE_STRUCT.pack(len(scopes), 0) + bytes(records) + _u32_bytes(rule_scopes)
+
+
 def encode(ruleset: RuleSet) -> bytes:
-    """Encode `ruleset` as a version 2 `.drv` file with a zeroed SIGNATURE section."""
+    """Encode `ruleset` as a version 2 `.drv` file with a zeroed SIGNATURE section; a SCOPES
+    section (required) is added only when some rule has a scope."""
     w = _Writer()
     sources_ref = w.string_list(ruleset.sources)
     for rule in ruleset.rules:
         w.rule(rule)
     rule_count = len(ruleset.rules)
     _check_u32_count("rules", rule_count)
+    scoped = any(rule.scope is not None for rule in ruleset.rules)
+    scopes = _scopes_body(w, ruleset) if scoped else b""
     bodies = [
         (L.SECTION_STRINGS, L.SECTION_FLAG_REQUIRED, w.strings.body()),
         (L.SECTION_RULES, L.SECTION_FLAG_REQUIRED, L.PRELUDE_STRUCT.pack(rule_count, sources_ref) + w.records),
         (L.SECTION_STEPS, L.SECTION_FLAG_REQUIRED, L.PRELUDE_STRUCT.pack(w.step_count, 0) + w.steps),
         (L.SECTION_LISTS, L.SECTION_FLAG_REQUIRED, w.pool.body()),
-        (L.SECTION_SIGNATURE, 0, bytes(L.SIGNATURE_SIZE)),
     ]
+    if scoped:
+        bodies.append((L.SECTION_SCOPES, L.SECTION_FLAG_REQUIRED, scopes))
+    bodies.append((L.SECTION_SIGNATURE, 0, bytes(L.SIGNATURE_SIZE)))
     return assemble_v2(bodies)
 
 

@@ -30,6 +30,7 @@ SECTION_STRINGS: Final = 0x0001
 SECTION_RULES: Final = 0x0002
 SECTION_STEPS: Final = 0x0003
 SECTION_LISTS: Final = 0x0004
+SECTION_SCOPES: Final = 0x0005
 SECTION_SIGNATURE: Final = 0x00F0
 SIGNATURE_SIZE: Final = 128
 
@@ -47,6 +48,10 @@ MAX_U32: Final = 0xFFFFFFFF
 RULE_RECORD_STRUCT: Final = struct.Struct("<BBBBII7I")
 RULE_RECORD_SIZE: Final = 40
 RULE_FIELDS: Final = 7
+
+# Scope record: name, description, globs list, activation, 3 reserved bytes.
+SCOPE_RECORD_STRUCT: Final = struct.Struct("<IIIB3x")
+SCOPE_RECORD_SIZE: Final = 16
 
 # Step record: name, description, condition, actions.
 STEP_RECORD_STRUCT: Final = struct.Struct("<4I")
@@ -73,4 +78,5 @@ assert HEADER_STRUCT.size == HEADER_SIZE
 assert SECTION_ENTRY_STRUCT.size == SECTION_ENTRY_SIZE
 assert RULE_RECORD_STRUCT.size == RULE_RECORD_SIZE
 assert STEP_RECORD_STRUCT.size == STEP_RECORD_SIZE
+assert SCOPE_RECORD_STRUCT.size == SCOPE_RECORD_SIZE
 assert V1_HEADER_STRUCT.size == V1_HEADER_SIZE

@@ -37,6 +37,29 @@ class RuleKind(IntEnum):
     RAW = 5
 
 
+class Activation(IntEnum):
+    """When an assistant applies the rules of a scope; values are the SCOPES activation bytes."""
+
+    ALWAYS = 0  # every request (Cursor `alwaysApply: true`, Windsurf `always_on`, Kiro `always`)
+    FILES = 1  # when files matching the globs are in play (Cursor globs, Copilot `applyTo`)
+    REQUESTED = 2  # when the agent decides from the description (Cursor, Windsurf `model_decision`)
+    MANUAL = 3  # only when the user names it (`@rule`, Kiro `manual`)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where and when a group of rules applies: one `.mdc`, `.instructions.md` or steering file.
+
+    `name` is the file's stem, so emitting gives the same file names back; rules without a scope
+    apply everywhere, always.
+    """
+
+    name: str
+    activation: Activation = Activation.ALWAYS
+    globs: tuple[str, ...] = ()
+    description: str | None = None
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """Where a rule was written: a path as given to `compile` (relative, `/`-separated) and a 1-based line."""
@@ -54,6 +77,7 @@ class Persona:
     traits: list[str] = field(default_factory=list)
     principles: list[str] = field(default_factory=list)
     source: SourceRef = field(default_factory=SourceRef)
+    scope: Scope | None = None
     kind: RuleKind = field(default=RuleKind.PERSONA, init=False)
 
 
@@ -64,6 +88,7 @@ class Standard:
     description: str
     pattern: str | None = None
     source: SourceRef = field(default_factory=SourceRef)
+    scope: Scope | None = None
     kind: RuleKind = field(default=RuleKind.STANDARD, init=False)
 
 
@@ -74,6 +99,7 @@ class Context:
     focus: list[str] = field(default_factory=list)
     dependencies: list[tuple[str, str]] = field(default_factory=list)  # (name, version)
     source: SourceRef = field(default_factory=SourceRef)
+    scope: Scope | None = None
     kind: RuleKind = field(default=RuleKind.CONTEXT, init=False)
 
 
@@ -90,6 +116,7 @@ class Workflow:
     name: str
     steps: list[WorkflowStep] = field(default_factory=list)
     source: SourceRef = field(default_factory=SourceRef)
+    scope: Scope | None = None
     kind: RuleKind = field(default=RuleKind.WORKFLOW, init=False)
 
 
@@ -97,6 +124,7 @@ class Workflow:
 class Raw:
     content: str
     source: SourceRef = field(default_factory=SourceRef)
+    scope: Scope | None = None
     kind: RuleKind = field(default=RuleKind.RAW, init=False)
 
 
@@ -109,3 +137,11 @@ class RuleSet:
 
     rules: list[Rule] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+
+    def scopes(self) -> list[Scope]:
+        """The distinct scopes of the rules, in first-seen order (the SCOPES section's order)."""
+        seen: dict[Scope, None] = {}
+        for rule in self.rules:
+            if rule.scope is not None:
+                seen.setdefault(rule.scope, None)
+        return list(seen)

@@ -19,6 +19,7 @@ from typing import Any
 import blake3
 
 from drvls.drv.model import (
+    Activation,
     Category,
     Context,
     Persona,
@@ -26,6 +27,7 @@ from drvls.drv.model import (
     Rule,
     RuleKind,
     RuleSet,
+    Scope,
     SourceRef,
     Standard,
     Workflow,
@@ -100,6 +102,16 @@ class DrvFile:
         return self._native.flags
 
     @property
+    def section_count(self) -> int:
+        """The section count stored in the header."""
+        return self._native.section_count
+
+    @property
+    def v1_sections(self) -> int:
+        """Version 1: how many sections the file holds, the string table included (0 for version 2)."""
+        return self._native.v1_sections
+
+    @property
     def rule_count(self) -> int:
         return self._native.rule_count
 
@@ -160,8 +172,15 @@ class DrvFile:
     def sources(self) -> list[str]:
         return self._native.sources()
 
+    def scopes(self) -> list[Scope]:
+        """The SCOPES section's scopes, in order (empty for a file without one)."""
+        return [Scope(name, Activation(activation), tuple(globs), description)
+                for name, description, globs, activation in self._native.scopes()]
+
     def ruleset(self) -> RuleSet:
-        return RuleSet(rules=[to_model(view) for view in self._native.rules()], sources=self._native.sources())
+        scopes = self.scopes()
+        rules = [to_model(view, scopes) for view in self._native.rules()]
+        return RuleSet(rules=rules, sources=self._native.sources())
 
     # -- lifetime --------------------------------------------------------------------------
 
@@ -277,8 +296,16 @@ def _source(view: Any) -> SourceRef:
     return SourceRef(view.source_file, view.line)
 
 
-def to_model(view: Any) -> Rule:
-    """One native rule view → the model dataclass."""
+def to_model(view: Any, scopes: list[Scope] | None = None) -> Rule:
+    """One native rule view → the model dataclass (with its scope, given the file's scopes)."""
+    rule = _rule_of(view)
+    index = getattr(view, "scope", None)
+    if index is not None and scopes:
+        rule.scope = scopes[index]
+    return rule
+
+
+def _rule_of(view: Any) -> Rule:
     kind = view.kind
     if kind == RuleKind.PERSONA:
         return Persona(view.name, view.role, view.identity, view.style, view.traits, view.principles,

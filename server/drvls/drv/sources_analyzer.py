@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from drvls.core.languages import Analysis, AnalysisContext, SourceFile
+from drvls.drv.codes import GENERATED_EDITED
 from drvls.drv.lint import lint_parsed
 from drvls.drv.sources.parse import format_by_name, format_for, parse_source
 
@@ -27,7 +28,15 @@ class RuleSourceAnalyzer:
         parsed = parse_source(source.text, path.name, format_for(path, source.text))
         diagnostics = list(parsed.problems)
         diagnostics.extend(lint_parsed(parsed, str(source.path) if source.path else None))
-        return Analysis(diagnostics=diagnostics, state=parsed)
+        depends: frozenset[Path] = frozenset()
+        if parsed.generated is not None and source.path is not None:
+            from drvls.drv.emit.drift import generated_file_drift
+
+            # the source's verdict replaces the content check (one report per problem)
+            diagnostics = [d for d in diagnostics if d.code != GENERATED_EDITED.code]
+            drift, depends = generated_file_drift(Path(source.path), source.text)
+            diagnostics.extend(drift)
+        return Analysis(diagnostics=diagnostics, state=parsed, dependencies=depends)
 
 
 ANALYZER = RuleSourceAnalyzer()

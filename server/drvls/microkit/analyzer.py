@@ -15,11 +15,11 @@ from typing import Any
 
 from tree_sitter import Node, Tree
 
-from drvls.core.diagnostics import Diagnostic, Fix, RelatedLocation, TextEdit
+from drvls.core.diagnostics import Diagnostic, Fix, Range, RelatedLocation, TextEdit
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.rules import RuleInfo
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, legacy, sysitems, xmltree
+from drvls.microkit import codes, cross, images, legacy, sysitems, xmltree
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -87,12 +87,9 @@ class MicrokitAnalyzer:
         data = index.data
         diagnostics = [Diagnostic(codes.TARGET_SETTING.code, codes.TARGET_SETTING.severity, p, index.range(0, 0))
                        for p in problems]
-        hits = legacy.cpp_template(text)
-        if hits:
-            for hit in hits:
-                start = len(text[: hit.start].encode("utf-8", "surrogatepass"))
-                end = start + len(text[hit.start:hit.end].encode("utf-8", "surrogatepass"))
-                diagnostics.append(_diag(codes.CPP_TEMPLATE, hit.message, index, start, end))
+        cpp = legacy.cpp_report(text)
+        if cpp is not None:
+            diagnostics.append(_cpp_diagnostic(cpp, text, index, source))
             return Analysis(diagnostics)
         previous = ctx.previous.state if ctx.previous is not None else None
         state = previous if isinstance(previous, State) and previous.target == target else None
@@ -164,6 +161,18 @@ def consistent(old: bytes, edits: list[Edit], new: bytes) -> bool:
 
 def _diag(rule: RuleInfo, message: str, index: LineIndex, start: int, end: int) -> Diagnostic:
     return Diagnostic(rule.code, rule.severity, message, index.range(start, end))
+
+
+def _cpp_diagnostic(cpp: legacy.CppReport, text: str, index: LineIndex, source: SourceFile) -> Diagnostic:
+    """One diagnostic for a cpp template, each construct as related information."""
+    def byte_range(start: int, end: int) -> Range:
+        first = len(text[:start].encode("utf-8", "surrogatepass"))
+        return index.range(first, first + len(text[start:end].encode("utf-8", "surrogatepass")))
+
+    path = str(source.path) if source.path is not None else source.uri
+    related = tuple(RelatedLocation(path, byte_range(h.start, h.end), h.message) for h in cpp.hits)
+    return Diagnostic(codes.CPP_TEMPLATE.code, codes.CPP_TEMPLATE.severity, cpp.message,
+                      byte_range(cpp.start, cpp.end), related)
 
 
 def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile) -> Diagnostic:
@@ -330,12 +339,14 @@ class Run:
             elif isinstance(item, Domains):
                 if domains_seen:
                     issues.append(Issue(codes.REPEATED_ELEMENT, "domains must only be specified once on element "
-                                        "'system'", checked.anchor, checked.el.start, checked.el.tag_end))
+                                        "'domains'", checked.anchor, checked.el.start, checked.el.tag_end))
                 domains_seen = True
         content_start = root.children[0].end_byte  # just after `<system …>`
         for start, end in _merge_adjacent(layout.texts):
             self.text_in_system(start, end, first=start == content_start)
         issues.extend(cross.check_system(sys_model, self.target, self.locate, self.state.memo))
+        flat = [pd for top in sys_model.pds for pd in top.walk()]
+        issues.extend(images.check_images(flat, self.state.memo.table, sys_model.channels, self.target, self.deps))
 
     def text_in_system(self, start: int, end: int, first: bool) -> None:
         """The tool's `check_no_text`: text opening `<system>` is reported against 'system'; any later text

@@ -42,7 +42,8 @@ PD_PRIORITY = _r("MK020", "pd-priority-range", E, "PD priority outside 0–254."
 PD_BUDGET = _r("MK021", "budget-exceeds-period", E, "Budget greater than period.")
 PD_STACK = _r("MK022", "stack-size", E, "Stack size outside 0x1000–0x1000000 or not 4 KiB aligned.")
 CPU_RANGE = _r("MK023", "cpu-out-of-range", E, "A `cpu` that is not below the configured core count.")
-CPU_PANIC = _r("MK024", "cpu-over-255", E, "A `cpu` above 255; the tool panics on it.")
+CPU_PANIC = _r("MK024", "cpu-over-255", E,
+               "Retired: a `cpu` above 255 is reported as MK023, like any core out of range.")
 SMC = _r("MK025", "smc-unavailable", E, "`smc=\"true\"` on a kernel or architecture without SMC forwarding.")
 PD_DOMAIN = _r("MK026", "pd-domain", E, "A PD `domain` that is missing, undeclared, or used before `<domains>`.")
 CHILD_ID_RANGE = _r("MK027", "child-id-range", E,
@@ -64,7 +65,8 @@ MR_ZERO = _r("MK039", "mr-zero-size", W, "A memory region of size 0; the tool ac
 MR_PAGE_SIZE = _r("MK040", "mr-page-size", E, "A page size other than 0x1000 or 0x200000.")
 MR_PHYS_ALIGN = _r("MK041", "mr-phys-alignment", E, "A `phys_addr` not aligned to the page size.")
 MR_PHYS_OVERLAP = _r("MK042", "mr-phys-overlap", E, "Two fixed-address memory regions overlap physically.")
-MR_UNUSED = _r("MK043", "unused-memory-region", W, "A memory region no PD or VM maps (the tool's only warning).")
+MR_UNUSED = _r("MK043", "unused-memory-region", W,
+               "A memory region nothing maps, iomaps or names in `<setvar region_paddr>`.")
 PREFILL = _r("MK044", "prefill", E, "A `prefill_path` that is missing, unreadable, empty, or too large.")
 BOOTINFO = _r("MK045", "prefill-bootinfo", E, "An unknown `prefill_bootinfo`, or both prefill attributes.")
 PREFILL_SIZE_SETVAR = _r("MK046", "setvar-prefill-size", E,
@@ -127,3 +129,21 @@ VERSION = _r("MK114", "newer-syntax", E, "Syntax that the configured Microkit ve
 
 # Settings
 TARGET_SETTING = _r("MK120", "target-setting", W, "A `microkit` target setting or SDK directory that cannot be used.")
+
+# Build-time checks (program images), made by the tool only when it builds the image
+IMAGE_NOT_FOUND = _r("MK200", "program-image-not-found", E,
+                     "A `program_image` (or `path_for_symbols`) found in no folder of the configured search path.")
+IMAGE_NOT_BUILT = _r("MK201", "program-image-not-built", W,
+                     "A `program_image` not next to the system file while no search path is configured.")
+IMAGE_INVALID = _r("MK202", "program-image-invalid", E,
+                   "A program image that is not a 64-bit little-endian ELF with program headers and a symbol table.")
+IMAGE_MACHINE = _r("MK203", "program-image-architecture", E, "A program image built for another architecture.")
+IMAGE_MICROKIT_SYMBOLS = _r("MK204", "program-image-not-microkit", E,
+                            "A program image without the symbols the tool writes (`microkit_name` …): not linked "
+                            "with libmicrokit.")
+SETVAR_SYMBOL = _r("MK205", "setvar-symbol-missing", E, "A setvar symbol the program image does not define once.")
+SETVAR_SYMBOL_SIZE = _r("MK206", "setvar-symbol-size", E, "A setvar symbol that is not 8 bytes (a 64-bit word).")
+MAP_ELF_OVERLAP = _r("MK207", "map-overlaps-elf", E, "A `map` that overlaps a loadable segment of the PD's image.")
+ELF_RESERVED_OVERLAP = _r("MK208", "elf-overlaps-stack", E,
+                          "A loadable segment overlapping the stack, guard page or IPC buffer the tool places at "
+                          "the top of the address space.")

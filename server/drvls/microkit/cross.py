@@ -14,6 +14,7 @@ from drvls.microkit.model import (
     Map,
     MemoryRegion,
     ProtectionDomain,
+    attribute_issue,
     issue,
     related_to,
 )
@@ -89,7 +90,7 @@ def check_system(system: System, target: Target, locate: Locate, memo: Memo | No
     check_all_maps(flat, mrs, target, memo, out)
     check_io_spaces(system.spaces, mrs, out)
     check_caps(flat, locate, out)
-    check_unused(system.mrs, flat, out)
+    check_unused(system.mrs, flat, system.spaces, out)
     check_region_setvars(flat, mrs, target, out)
     return out
 
@@ -101,7 +102,7 @@ def check_legacy_pp(flat: list[ProtectionDomain], channels: list[Channel], out: 
     for pd in flat:
         if pd.legacy_pp:
             fix = legacy.pp_fix(pd, channels, priorities)
-            found = issue(codes.LEGACY_PP, legacy.PD_PP_MESSAGE, pd.el, legacy.PP)
+            found = attribute_issue(codes.LEGACY_PP, legacy.PD_PP_MESSAGE, pd.el, legacy.PP)
             out.append(replace(found, fixes=(fix,)) if fix is not None else found)
 
 
@@ -166,9 +167,11 @@ def check_irqs(flat: list[ProtectionDomain], out: list[Issue]) -> None:
                 continue
             first = numbers.get(irq.number)
             if first is not None:
+                # The tool reports this at the PD; the IRQ is given as related information.
                 out.append(issue(codes.IRQ_DUPLICATE, f"duplicate irq: {irq.number} in protection domain: "
-                                 f"'{pd.name}'", irq.el, irq.number_attr,
-                                 (related_to(first, irq.number_attr, "first claimed here"),)))
+                                 f"'{pd.name}'", pd.el, "name",
+                                 (related_to(irq.el, irq.number_attr, "this IRQ"),
+                                  related_to(first, irq.number_attr, "first claimed here"))))
             else:
                 numbers[irq.number] = irq.el
         out.extend(pd.irq_id_issues())
@@ -227,9 +230,12 @@ def check_ppc(channel: Channel, by_name: dict[str, ProtectionDomain], target: Ta
                              f"{caller.priority}) to pd {callee.name} (priority: {callee.priority})",
                              caller_end.el, "pp"))
         if target.x86 and callee.vm is not None:
+            # The tool points at the PD of the channel's first end, whichever end calls.
+            first, other = (caller, callee) if caller_end is ends[0] else (callee, caller)
             out.append(issue(codes.X86_VMM, f"It is not possible to PPC to PD '{callee.name}' with a bound vCPU "
-                             f"from PD '{caller.name}' on x86_64", callee.el, "name",
-                             (related_to(caller_end.el, "pp", "the PPC"),)))
+                             f"from PD '{caller.name}' on x86_64", first.el, "name",
+                             (related_to(caller_end.el, "pp", "the PPC"),
+                              related_to(other.el, "name", "the other PD of the channel"))))
 
 
 def check_ioports(flat: list[ProtectionDomain], locate: Locate, out: list[Issue]) -> None:
@@ -241,7 +247,9 @@ def check_ioports(flat: list[ProtectionDomain], locate: Locate, out: list[Issue]
                 first = seen.get(port.id)
                 if first is not None:
                     out.append(issue(codes.IOPORT_DUPLICATE, f"duplicate I/O port id: {port.id} in protection "
-                                     f"domain: '{pd.name}'", port.el, "id", (related_to(first, "id", "first use"),)))
+                                     f"domain: '{pd.name}'", pd.el, "name",
+                                     (related_to(port.el, "id", "this I/O port"),
+                                      related_to(first, "id", "first use"))))
                 else:
                     seen[port.id] = port.el
             if port.addr is not None and port.size is not None:
@@ -297,7 +305,7 @@ def check_maps(maps: list[Map], mrs: dict[str, MemoryRegion], limit: int, owner:
         if m.vaddr % mr.check_page_size:
             out.append(issue(codes.MAP_ALIGN, f"invalid {addr} alignment on '{kind}'", m.el, addr))
             continue
-        if mr.size is None:
+        if mr.size is None or not m.below_limit:  # a vaddr too high is one problem, reported already
             continue
         end = m.vaddr + mr.size
         if end > (1 << 64) - 1:
@@ -313,8 +321,8 @@ def check_maps(maps: list[Map], mrs: dict[str, MemoryRegion], limit: int, owner:
     for item in placed:
         if widest is not None and item[0] < widest[1] and item[0] < item[1]:
             first, second = (widest, item) if widest[2] < item[2] else (item, widest)
-            out.append(issue(codes.MAP_OVERLAP, f"{kind} for '{second[4]}' has {space} [{second[0]:#x}.."
-                             f"{second[1]:#x}) which overlaps with {kind} for '{first[4]}' [{first[0]:#x}.."
+            out.append(issue(codes.MAP_OVERLAP, f"map for '{second[4]}' has {space} [{second[0]:#x}.."
+                             f"{second[1]:#x}) which overlaps with map for '{first[4]}' [{first[0]:#x}.."
                              f"{first[1]:#x}) in {owner}", second[3].el, addr,
                              (related_to(first[3].el, addr, "overlapping map"),)))
         if widest is None or item[1] > widest[1]:
@@ -388,10 +396,16 @@ def check_phys_overlap(mrs: list[MemoryRegion], out: list[Issue]) -> None:
             widest = item
 
 
-def check_unused(mrs: list[MemoryRegion], flat: list[ProtectionDomain], out: list[Issue]) -> None:
+def check_unused(mrs: list[MemoryRegion], flat: list[ProtectionDomain], spaces: list[IoAddressSpace],
+                 out: list[Issue]) -> None:
+    """Regions nothing uses. Unlike the tool, an `<iomap>` or a `<setvar region_paddr>` counts as a use:
+    the region is really allocated for it, so warning that it is unused would be false."""
     used: set[str | None] = set()
     for pd in flat:
         used.update(pd.used_regions())
+        used.update(sv.mr for sv in pd.region_setvars)
+    for space in spaces:
+        used.update(m.mr for m in space.maps)
     for mr in mrs:
         if mr.name is not None and mr.name not in used:
             out.append(issue(codes.MR_UNUSED, f"unused memory region '{mr.name}'", mr.el, "name"))
@@ -403,8 +417,10 @@ def check_region_setvars(flat: list[ProtectionDomain], mrs: dict[str, MemoryRegi
         for m in pd.prefill_size_maps():
             mr = mrs.get(m.mr or "")
             if mr is not None and not mr.prefill:
+                # The tool points at the region; the map is given as related information.
                 out.append(issue(codes.PREFILL_SIZE_SETVAR, f"'setvar_prefill_size' used for MR without a "
-                                 f"`prefill_path` @ '{m.mr}'", m.el, "setvar_prefill_size"))
+                                 f"`prefill_path` @ '{m.mr}'", mr.el, "name",
+                                 (related_to(m.el, "setvar_prefill_size", "the map's setvar_prefill_size"),)))
         for sv in pd.region_setvars:
             mr = mrs.get(sv.mr)
             if mr is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drvls.core.rules import RuleInfo
 from drvls.microkit import codes, legacy
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.model import (
@@ -13,6 +14,7 @@ from drvls.microkit.model import (
     RegionSetVar,
     Vcpu,
     VirtualMachine,
+    attribute_issue,
     related_to,
 )
 from drvls.microkit.values import parse_number, parse_pci
@@ -102,8 +104,9 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
         tag = child.tag
         if tag == "program_image":
             if image_seen:
-                chk.report(codes.REPEATED_ELEMENT, "program_image must only be specified once on element "
-                           "'protection_domain'", child)
+                on_pd(chk, codes.REPEATED_ELEMENT, "program_image must only be specified once", el, child)
+            else:
+                pd.program_image = child
             image_seen = True
             chk.attributes(child, {"path", "path_for_symbols"})
             chk.required(child, "path")
@@ -113,8 +116,7 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
             pd.irqs.append(check_irq(chk, child, pd.setvars))
         elif tag == "ioport" and chk.newer("protection_domain", tag) is None:
             if not chk.target.x86:
-                chk.report(codes.IOPORT, "I/O Ports are only available on x86 on element 'protection_domain'",
-                           child)
+                on_pd(chk, codes.IOPORT, "I/O Ports are only available on x86", el, child)
             pd.ioports.append(check_ioport(chk, child, pd.setvars))
         elif tag == "setvar":
             check_setvar(chk, child, pd)
@@ -124,8 +126,7 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
             check_vm_slot(chk, child, pd)
         elif tag == "cspace" and chk.newer("protection_domain", tag) is None:
             if cspace_seen:
-                chk.report(codes.REPEATED_ELEMENT, "cspace must only be specified once on element "
-                           "'protection_domain'", child)
+                on_pd(chk, codes.REPEATED_ELEMENT, "cspace must only be specified once", el, child)
             cspace_seen = True
             check_cspace(chk, child, pd)
         else:
@@ -135,14 +136,18 @@ def check_pd_children(chk: Checker, el: El, pd: ProtectionDomain, ctx: Context) 
                    f"'{pd.name}'", el, "name")
 
 
+def on_pd(chk: Checker, rule: RuleInfo, message: str, pd_el: El, child: El) -> None:
+    """A `value_error` the tool raises on the PD about one of its children: the PD, with the child related."""
+    chk.value_error(rule, message, pd_el, None, (related_to(child, None, f"the <{child.tag}>"),))
+
+
 def check_vm_slot(chk: Checker, child: El, pd: ProtectionDomain) -> None:
     if not chk.target.hypervisor:
-        chk.report(codes.VM_UNAVAILABLE, "seL4 has not been built as a hypervisor, virtual machines are disabled "
-                   "on element 'protection_domain'", child)
+        on_pd(chk, codes.VM_UNAVAILABLE, "seL4 has not been built as a hypervisor, virtual machines are disabled",
+              pd.el, child)
     vm = check_vm(chk, child, pd)
     if pd.vm is not None:
-        chk.report(codes.REPEATED_ELEMENT, "virtual_machine must only be specified once on element "
-                   "'protection_domain'", child)
+        on_pd(chk, codes.REPEATED_ELEMENT, "virtual_machine must only be specified once", pd.el, child)
     else:
         pd.vm = vm
 
@@ -163,12 +168,14 @@ def check_map(chk: Checker, el: El, symbols: dict[str, tuple[El, str]] | None, l
             chk.report(codes.EMPTY_PERMS, "perms=\"\" gives a mapping with no access rights; the Microkit tool "
                        "accepts it silently", el, "perms")
     chk.boolean(el, "cached", True)
-    if vaddr is not None and vaddr >= limit:
+    below_limit = vaddr is None or vaddr < limit
+    if not below_limit:
         chk.value_error(codes.VADDR_LIMIT, f"vaddr ({vaddr:#x}) must be less than {limit:#x}", el, "vaddr")
     if symbols is not None:
         for attr in ("setvar_vaddr", "setvar_size", "setvar_prefill_size"):
             chk.setvar(symbols, el, attr)
-    return Map(el=el, mr=mr, vaddr=vaddr, setvar_prefill_size="setvar_prefill_size" in el.attrs)
+    return Map(el=el, mr=mr, vaddr=vaddr, setvar_prefill_size="setvar_prefill_size" in el.attrs,
+               below_limit=below_limit)
 
 
 def check_irq(chk: Checker, el: El, symbols: dict[str, tuple[El, str]]) -> Irq:
@@ -236,7 +243,7 @@ def check_ioport(chk: Checker, el: El, symbols: dict[str, tuple[El, str]]) -> Io
 
 def check_setvar(chk: Checker, el: El, pd: ProtectionDomain) -> None:
     if "vaddr" in el.attrs:
-        chk.report(codes.LEGACY_SETVAR, legacy.SETVAR_VADDR_MESSAGE, el, "vaddr")
+        chk.issues.append(attribute_issue(codes.LEGACY_SETVAR, legacy.SETVAR_VADDR_MESSAGE, el, "vaddr"))
         chk.attributes(el, {"symbol", "region_paddr"}, frozenset({"vaddr"}))
         chk.setvar(pd.setvars, el, "symbol")
         return
@@ -256,7 +263,7 @@ def check_vm(chk: Checker, el: El, pd: ProtectionDomain) -> VirtualMachine:
         allowed |= {"budget", "period", "priority"}
     chk.attributes(el, allowed, legacy.VM_ATTRS)
     for name in legacy.VM_ATTRS & el.attrs.keys():
-        chk.report(codes.LEGACY_VM, legacy.vm_attr_message(name), el, name)
+        chk.issues.append(attribute_issue(codes.LEGACY_VM, legacy.vm_attr_message(name), el, name))
     vm = VirtualMachine(el=el, name=chk.required(el, "name"))
     if "budget" in allowed:
         chk.budget_period(el)
@@ -273,8 +280,9 @@ def check_vm(chk: Checker, el: El, pd: ProtectionDomain) -> VirtualMachine:
             vm.maps.append(check_map(chk, child, None, target.vm_vaddr_limit()))
         elif child.tag in legacy.VM_CHILDREN:
             chk.report(codes.LEGACY_VM, legacy.vm_child_message(child.tag), child)
-        else:
-            chk.report(codes.INVALID_ELEMENT, f"invalid XML element '{child.tag}'", child)
+        else:  # the tool points at the virtual machine
+            chk.report(codes.INVALID_ELEMENT, f"invalid XML element '{child.tag}'", el, None,
+                       (related_to(child, None, f"the <{child.tag}>"),))
     if not vm.vcpus and not old_dialect:
         chk.report(codes.MISSING_ELEMENT, f"missing 'vcpu' element on virtual_machine: '{vm.name}'", el, "name")
     return vm
@@ -289,7 +297,13 @@ def pd_cpu(text: str | None) -> int:
 def check_vcpu(chk: Checker, el: El, vm: VirtualMachine, seen: dict[int, El], default_cpu: int) -> Vcpu:
     chk.attributes(el, {"id", "cpu", "setvar_id"})
     vcpu_id = chk.badge_id(el)
-    chk.cpu(el, default_cpu)
+    cpu = el.get("cpu")
+    parsed = parse_number(cpu) if cpu is not None else 0
+    if isinstance(parsed, str):  # sdf.rs parses a vCPU's cpu with the virtual machine as the element
+        chk.report(codes.BAD_INTEGER, f"failed to parse integer '{cpu}' on element '{vm.el.tag}': {parsed}", el,
+                   "cpu")
+    else:
+        chk.cpu(el, default_cpu)
     if "setvar_id" in el.attrs:
         chk.report(codes.VCPU_SETVAR, "setvar_id on <vcpu> is ignored by the Microkit tool (it reads the "
                    "attribute from <virtual_machine>): no symbol is patched", el, "setvar_id")
@@ -309,7 +323,8 @@ def check_cspace(chk: Checker, el: El, pd: ProtectionDomain) -> None:
         kind = CAP_KINDS.get(child.tag)
         if kind is None:
             if child.tag.startswith("cap_"):
-                chk.report(codes.INVALID_ELEMENT, f"Cap type: '{child.tag}' is not supported", child)
+                chk.report(codes.INVALID_ELEMENT, f"Cap type: '{child.tag.removeprefix('cap_')}' is not supported",
+                           child)
             else:
                 chk.report(codes.INVALID_ELEMENT, f"Element '{child.tag}' is not supported in a <cspace> element",
                            child)

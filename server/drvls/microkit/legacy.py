@@ -76,7 +76,7 @@ _UNQUOTED = re.compile(r"(?<=[\s])([A-Za-z_][\w:.-]*)[ \t]*=[ \t]*([A-Za-z_][A-Z
 
 
 def cpp_template(text: str) -> list[CppHit]:
-    """C-preprocessor constructs in a file that uses them; empty for ordinary XML.
+    """Each C-preprocessor construct in a file that uses them; empty for ordinary XML.
 
     A file counts as a template when it has a `#` directive line or a `/* … */` comment outside
     XML comments; then each unquoted macro value in a tag is reported too.
@@ -88,21 +88,56 @@ def cpp_template(text: str) -> list[CppHit]:
     for match in _DIRECTIVE.finditer(masked):
         directive = match.group(0).strip()
         hits.append(CppHit(match.start() + len(match.group(0)) - len(match.group(0).lstrip()), match.end(),
-                           f"C preprocessor directive `{directive}`: this file is a cpp template, not XML; "
-                           "check the file cpp generates from it instead"))
+                           f"C preprocessor directive `{directive}`"))
     for match in _BLOCK.finditer(masked):
         if _inside_quotes(masked, match.start()):
             continue
-        hits.append(CppHit(match.start(), match.end(),
-                           "C comment `/* … */` in a cpp template: XML comments are `<!-- … -->`; "
-                           "check the file cpp generates from it instead"))
+        hits.append(CppHit(match.start(), match.end(), "C comment `/* … */` (XML comments are `<!-- … -->`)"))
     if not hits:
         return []
     for match in _UNQUOTED.finditer(masked):
         hits.append(CppHit(match.start(2), match.end(2),
-                           f"unquoted value `{match.group(2)}` for `{match.group(1)}` is a cpp macro: "
-                           "it becomes a value only after cpp runs"))
+                           f"unquoted value `{match.group(2)}` for `{match.group(1)}`: a cpp macro, a value "
+                           "only after cpp runs"))
     return sorted(hits, key=lambda h: h.start)
+
+
+@dataclass(frozen=True)
+class CppReport:
+    """One diagnostic for a whole cpp template: where it starts, which lines, and each construct."""
+
+    start: int  # character offsets of the first construct
+    end: int
+    message: str
+    hits: tuple[CppHit, ...]
+
+
+def cpp_report(text: str) -> CppReport | None:
+    """The file's cpp constructs as one report (one problem: the file is a template), or None."""
+    hits = cpp_template(text)
+    if not hits:
+        return None
+    lines = sorted({text.count("\n", 0, h.start) + 1 for h in hits})
+    kinds = [kind for kind, present in (
+        ("directives", any(h.message.startswith("C preprocessor directive") for h in hits)),
+        ("C comments", any(h.message.startswith("C comment") for h in hits)),
+        ("unquoted macro values", any(h.message.startswith("unquoted value") for h in hits))) if present]
+    listed = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+    message = (f"this file is a C-preprocessor template, not XML: {listed} on "
+               f"{'line' if len(lines) == 1 else 'lines'} {_line_list(lines)}; check the file cpp generates "
+               "from it instead")
+    return CppReport(hits[0].start, hits[0].end, message, tuple(hits))
+
+
+def _line_list(lines: list[int]) -> str:
+    """`3, 5–7, 9` for [3, 5, 6, 7, 9]."""
+    runs: list[list[int]] = []
+    for line in lines:
+        if runs and runs[-1][-1] == line - 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def _inside_quotes(text: str, offset: int) -> bool:

@@ -55,6 +55,14 @@ def issue(rule: RuleInfo, message: str, el: El, attr: str | None = None,
     return Issue(rule, message, el.anchor, el.start, el.tag_end, related)
 
 
+def attribute_issue(rule: RuleInfo, message: str, el: El, attr: str) -> Issue:
+    """An issue on a whole attribute, `name="value"` (for syntax that is wrong as a whole, not by its value)."""
+    found = el.attr_span(attr)
+    if found is None:
+        return issue(rule, message, el)
+    return Issue(rule, message, el.anchor, found.name_start, found.value_end + 1)
+
+
 def related_to(el: El, attr: str | None, message: str) -> Related:
     found = el.attr_span(attr) if attr else None
     if found is not None:
@@ -86,6 +94,7 @@ class Map:
     mr: str | None
     vaddr: int | None
     setvar_prefill_size: bool = False
+    below_limit: bool = True  # False: the vaddr is already reported as too high (so no range error too)
 
 
 @dataclass
@@ -148,6 +157,7 @@ class ProtectionDomain:
     caps: list[CapMap] = field(default_factory=list)
     setvars: dict[str, tuple[El, str]] = field(default_factory=dict)
     region_setvars: list[RegionSetVar] = field(default_factory=list)
+    program_image: El | None = None  # the first `<program_image>` element
     _used: frozenset[str | None] | None = field(default=None, repr=False, compare=False)
     _prefill_maps: list[Map] | None = field(default=None, repr=False, compare=False)
     _irq_ids: dict[int, El] | None = field(default=None, repr=False, compare=False)
@@ -170,10 +180,11 @@ class ProtectionDomain:
                 if irq.id is None:
                     continue
                 first = self._irq_ids.get(irq.id)
-                if first is not None:
+                if first is not None:  # reported at the PD, as the tool does
                     self._irq_issues.append(issue(codes.DUPLICATE_ID, f"duplicate channel id: {irq.id} in "
-                                                  f"protection domain: '{self.name}'", irq.el, "id",
-                                                  (related_to(first, "id", "first use"),)))
+                                                  f"protection domain: '{self.name}'", self.el, "name",
+                                                  (related_to(irq.el, "id", "this IRQ"),
+                                                   related_to(first, "id", "first use"))))
                 else:
                     self._irq_ids[irq.id] = irq.el
         return self._irq_ids

@@ -48,8 +48,8 @@ def check_memory_region(chk: Checker, el: El, search_path: tuple[Path, ...], dep
             chk.report(codes.MR_ZERO, "memory region of size 0: the Microkit tool accepts it, but nothing can be "
                        "mapped from it", el, "size")
         if prefill_len is not None and prefill_len > size:
-            chk.value_error(codes.PREFILL, f"size of prefill file exceeds memory region size: {prefill_len:#x} > "
-                            f"{size:#x}", el, "prefill_path")
+            chk.value_error(codes.PREFILL, f"size of prefill file exceeds memory region size: {prefill_len:x} > "
+                            f"{size:x}", el, "prefill_path")
     phys = chk.number(el, "phys_addr")
     if phys is not None and phys % check_size:
         chk.value_error(codes.MR_PHYS_ALIGN, "phys_addr is not aligned to the page size", el, "phys_addr")
@@ -118,19 +118,19 @@ def check_domains(chk: Checker, el: El) -> Domains:
             check_domain(chk, child, names, ids)
         elif child.tag == "domain_schedule":
             if schedules:
-                chk.report(codes.REPEATED_ELEMENT, "The <domain_schedule> element can only appear once", child)
+                chk.value_error(codes.REPEATED_ELEMENT, "The <domain_schedule> element can only appear once", child)
             schedules.append(child)
         else:
             chk.report(codes.INVALID_ELEMENT, f"invalid XML element as child of <domains> '{child.tag}'", child)
     total = len(names) + sum(1 for c in el.children if c.tag == "domain" and c.get("name") is None)
     if total > target.num_domains + 1:
-        chk.report(codes.DOMAIN_COUNT, f"Number of domains exceeds {target.num_domains}", el)
+        chk.value_error(codes.DOMAIN_COUNT, f"Number of domains exceeds {target.num_domains}", el)
     elif total == target.num_domains + 1:
         chk.report(codes.DOMAIN_COUNT_EDGE, f"{total} domains on a kernel with KernelNumDomains = "
                    f"{target.num_domains}: the Microkit tool accepts one too many (off-by-one) and the last "
                    "domain gets an id the kernel does not have", el)
     if not schedules:
-        chk.report(codes.MISSING_ELEMENT, "The <domain_schedule> element must appear once", el)
+        chk.value_error(codes.MISSING_ELEMENT, "The <domain_schedule> element must appear once", el)
     else:
         check_schedule(chk, schedules[0], frozenset(names))
     return Domains(el=el, names=frozenset(names))
@@ -166,11 +166,17 @@ def check_schedule(chk: Checker, el: El, domains: frozenset[str]) -> None:
     target = chk.target
     chk.attributes(el, {"start_index", "index_shift"})
     start = chk.number(el, "start_index")
+    if start is None and "start_index" not in el.attrs:
+        start = 0  # the tool's default, checked like a written one
     shift = chk.number(el, "index_shift")
-    entries = 0
+    entries = 0  # the schedule's length: end markers are entries too
     for child in el.children:
-        if child.tag == "schedule_entry":
+        if child.tag in ("schedule_entry", "schedule_end_marker"):
             entries += 1
+            if entries == target.num_domain_schedules:
+                chk.report(codes.SCHEDULE, f"More than configured KernelNumDomainSchedules "
+                           f"{target.num_domain_schedules} number of <schedule_entry> elements found", child)
+        if child.tag == "schedule_entry":
             chk.attributes(child, {"domain", "duration"})
             domain = chk.required(child, "domain")
             if domain is not None and domain not in domains:
@@ -178,9 +184,6 @@ def check_schedule(chk: Checker, el: El, domains: frozenset[str]) -> None:
             duration = chk.required(child, "duration")
             if duration is not None:
                 check_duration(chk, child, duration)
-            if entries == target.num_domain_schedules:
-                chk.report(codes.SCHEDULE, f"More than configured KernelNumDomainSchedules "
-                           f"{target.num_domain_schedules} number of <schedule_entry> elements found", child)
         elif child.tag == "schedule_end_marker":
             chk.attributes(child, set())
         else:
@@ -189,7 +192,7 @@ def check_schedule(chk: Checker, el: El, domains: frozenset[str]) -> None:
     if start is not None and start >= entries:
         chk.value_error(codes.SCHEDULE, f"schedule_start_index '{start}' is greater than the length of the "
                         f"schedule '{entries}'", el, "start_index")
-    if shift is not None and shift + entries > target.num_domain_schedules:
+    if shift is not None and shift + entries >= target.num_domain_schedules:
         chk.value_error(codes.SCHEDULE, f"schedule_index_shift '{start or 0}' on top of the schedule length "
                         f"'{entries}' would exceed than the configured KernelNumDomainSchedules "
                         f"{target.num_domain_schedules}", el, "index_shift")
@@ -243,8 +246,9 @@ def check_io_space(chk: Checker, el: El) -> IoAddressSpace:
         if perms is not None and (not perms or any(c not in "rw" for c in perms)):
             chk.value_error(codes.IOMAP, "perms for io mapped memory must only be a combination of 'r' and 'w'",
                             child, "perms")
-        if iovaddr is not None and iovaddr >= IOVA_LIMIT:
+        below_limit = iovaddr is None or iovaddr < IOVA_LIMIT
+        if not below_limit:
             chk.value_error(codes.IOMAP, f"iovaddr ({iovaddr:#x}) must be less than {IOVA_LIMIT:#x}", child,
                             "iovaddr")
-        space.maps.append(Map(el=child, mr=mr, vaddr=iovaddr))
+        space.maps.append(Map(el=child, mr=mr, vaddr=iovaddr, below_limit=below_limit))
     return space

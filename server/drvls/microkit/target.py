@@ -32,6 +32,7 @@ class Target:
     user_vspace_top: int = 0xFFFFFFFFFF
     version: tuple[int, int] = (2, 3)
     search_path: tuple[Path, ...] = ()
+    search_path_configured: bool = False  # False: only the system file's folder, as no search path was set
 
     @property
     def x86(self) -> bool:
@@ -83,6 +84,7 @@ def resolve(settings: Settings, file: Path | None) -> tuple[Target, list[str]]:
         except (TargetError, ValueError, TypeError) as exc:
             problems.append(f"microkit.{key}: {exc}; using the default")
     kwargs["search_path"] = _search_path(settings, section.get("search_path"), file)
+    kwargs["search_path_configured"] = bool(section.get("search_path"))
     return Target(**kwargs), problems
 
 

@@ -18,12 +18,14 @@ from drvls.core.diagnostics import Position, Range
 from drvls.core.engine import make
 from drvls.drv import codes
 from drvls.drv.model import (
+    Activation,
     Category,
     Context,
     Persona,
     Raw,
     Rule,
     RuleSet,
+    Scope,
     SourceRef,
     Standard,
     Workflow,
@@ -57,8 +59,9 @@ def attr_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False).replace(">", "\\u003e")
 
 
-def annotation(kind: str, rule: Rule, **attrs: str | int) -> str:
+def annotation(kind: str, rule: Rule, extra: dict[str, int] | None = None, **attrs: str | int) -> str:
     parts = [f"{key}={val}" for key, val in attrs.items()]
+    parts += [f"{key}={val}" for key, val in (extra or {}).items()]
     if rule.source.file is not None:
         parts.append(f"file={attr_json(rule.source.file)}")
     if rule.source.line is not None:
@@ -68,14 +71,32 @@ def annotation(kind: str, rule: Rule, **attrs: str | int) -> str:
 
 def render(ruleset: RuleSet) -> str:
     """The decompiled Markdown of a rule set; ends with a newline."""
+    scopes = ruleset.scopes()
+    ids = {scope: i for i, scope in enumerate(scopes)}
     blocks = [HEADER.format(sources=attr_json(list(ruleset.sources)))]
-    blocks.extend(render_rule(rule) for rule in ruleset.rules)
+    blocks.extend(render_scope(i, scope) for i, scope in enumerate(scopes))
+    blocks.extend(render_rule(rule, scope_attr(ids, rule)) for rule in ruleset.rules)
     return "\n\n".join(blocks) + "\n"
 
 
-def render_rule(rule: Rule) -> str:
+def scope_attr(ids: dict[Scope, int], rule: Rule) -> dict[str, int]:
+    return {} if rule.scope is None else {"scope": ids[rule.scope]}
+
+
+def render_scope(scope_id: int, scope: Scope) -> str:
+    """A scope declaration; rules name it with `scope=ID`."""
+    parts = [f"id={scope_id}", f"name={attr_json(scope.name)}", f"activation={scope.activation.name.lower()}",
+             f"globs={attr_json(list(scope.globs))}"]
+    if scope.description is not None:
+        parts.append(f"description={attr_json(scope.description)}")
+    return f"<!-- drv: scope {' '.join(parts)} -->"
+
+
+def render_rule(rule: Rule, extra: dict[str, int] | None = None) -> str:
+    """One rule's block; `extra` adds attributes (`scope=ID`, and `n=INDEX` in emitted files)."""
     if isinstance(rule, Persona):
-        lines = [annotation("persona", rule), f"## Persona: {value(rule.name)}", f"- role: {value(rule.role)}"]
+        lines = [annotation("persona", rule, extra), f"## Persona: {value(rule.name)}",
+                 f"- role: {value(rule.role)}"]
         if rule.identity is not None:
             lines.append(f"- identity: {value(rule.identity)}")
         if rule.style is not None:
@@ -83,25 +104,25 @@ def render_rule(rule: Rule) -> str:
         lines += [f"- trait: {value(t)}" for t in rule.traits]
         lines += [f"- principle: {value(p)}" for p in rule.principles]
     elif isinstance(rule, Standard):
-        lines = [annotation("standard", rule, category=rule.category.name.lower(), priority=rule.priority),
+        lines = [annotation("standard", rule, extra, category=rule.category.name.lower(), priority=rule.priority),
                  f"- {value(rule.description)}"]
         if rule.pattern is not None:
             lines.append(f"  - pattern: {value(rule.pattern)}")
     elif isinstance(rule, Context):
-        lines = [annotation("context", rule), "## Context"]
+        lines = [annotation("context", rule, extra), "## Context"]
         lines += [f"- include: {value(t)}" for t in rule.includes]
         lines += [f"- exclude: {value(t)}" for t in rule.excludes]
         lines += [f"- focus: {value(t)}" for t in rule.focus]
         lines += [f"- dependency: {quoted(n)} {quoted(v)}" for n, v in rule.dependencies]
     elif isinstance(rule, Workflow):
-        lines = [annotation("workflow", rule), f"## Workflow: {value(rule.name)}"]
+        lines = [annotation("workflow", rule, extra), f"## Workflow: {value(rule.name)}"]
         for step in rule.steps:
             lines += [f"### Step: {value(step.name)}", f"- description: {value(step.description)}"]
             if step.condition is not None:
                 lines.append(f"- condition: {value(step.condition)}")
             lines += [f"- action: {value(a)}" for a in step.actions]
     else:
-        lines = [annotation("raw", rule, lines=rule.content.count("\n") + 1), rule.content]
+        lines = [annotation("raw", rule, extra, lines=rule.content.count("\n") + 1), rule.content]
     return "\n".join(lines)
 
 
@@ -156,6 +177,7 @@ class Reader:
     file: str
     pos: int = 0
     out: ParsedSource = field(default_factory=ParsedSource)
+    scopes: dict[int, Scope] = field(default_factory=dict)
 
     def structural(self, index: int) -> str:
         line = self.lines[index]
@@ -186,12 +208,46 @@ class Reader:
                 return self.out
             self.block()
 
+    def scope(self, attrs: dict[str, Any], line: int) -> None:
+        scope_id, name = attrs.pop("id", None), attrs.pop("name", None)
+        activation, globs = attrs.pop("activation", "always"), attrs.pop("globs", [])
+        description = attrs.pop("description", None)
+        if not isinstance(scope_id, int) or isinstance(scope_id, bool) or scope_id in self.scopes:
+            raise CanonicalError(line, "a scope needs a new id=N")
+        if not isinstance(name, str) or not (description is None or isinstance(description, str)):
+            raise CanonicalError(line, "a scope's name and description are JSON strings")
+        if not isinstance(globs, list) or not all(isinstance(g, str) for g in globs):
+            raise CanonicalError(line, "a scope's globs are a JSON list of strings")
+        try:
+            mode = Activation[str(activation).upper()]
+        except KeyError:
+            raise CanonicalError(line, f"unknown activation {activation!r}") from None
+        if attrs:
+            raise CanonicalError(line, f"unexpected attribute {sorted(attrs)[0]!r} for a scope")
+        self.scopes[scope_id] = Scope(name, mode, tuple(globs), description)
+
+    def rule_scope(self, attrs: dict[str, Any], line: int) -> Scope | None:
+        scope_id = attrs.pop("scope", None)
+        if scope_id is None:
+            return None
+        if scope_id not in self.scopes:
+            raise CanonicalError(line, f"scope={scope_id!r} is not declared above")
+        return self.scopes[scope_id]
+
     def block(self) -> None:
         start = self.pos
         match = ANNOTATION.match(self.structural(start))
         if match is None:
             raise CanonicalError(start, "expected a `<!-- drv: KIND … -->` line starting a rule")
         kind, attrs = match.group(1), parse_attributes(match.group(2), start)
+        if kind == "scope":
+            self.scope(attrs, start)
+            self.pos += 1
+            return
+        position = attrs.pop("n", None)
+        if position is not None and (not isinstance(position, int) or isinstance(position, bool) or position < 0):
+            raise CanonicalError(start, "n must be a whole number")
+        scope = self.rule_scope(attrs, start)
         source = self.source(attrs, start)
         self.pos += 1
         rule: Rule
@@ -210,9 +266,11 @@ class Reader:
             raise CanonicalError(start, f"unknown rule kind {kind!r}")
         if attrs:
             raise CanonicalError(start, f"unexpected attribute {sorted(attrs)[0]!r} for a {kind} rule")
+        rule.scope = scope
         anchor_line = start + 1 if self.pos > start + 1 else start
         anchor = line_range(anchor_line + 1, 0, self.structural(anchor_line))
         self.out.rules.append(rule)
+        self.out.positions.append(position)
         self.out.sites.append(RuleSite(anchor=anchor, lines=frozenset(range(start + 1, self.pos + 1)),
                                        segments=segments))
 
@@ -329,13 +387,14 @@ class Reader:
             yield key, rest if key in raw_keys else read_value(rest, self.pos - 1)
 
 
-def parse_decompiled(text: str, file: str) -> ParsedSource:
-    """Read decompiled Markdown; a format error stops reading and is reported where it is."""
+def parse_decompiled(text: str, file: str, first_line: int = 0) -> ParsedSource:
+    """Read decompiled Markdown; a format error stops reading and is reported where it is.
+    `first_line` is where `text` starts in its file (emitted files have a header above it)."""
     reader = Reader(lines=text.split("\n"), file=file)
     try:
         return reader.read()
     except CanonicalError as exc:
-        pos = Position(exc.line, 0)
+        pos = Position(exc.line + first_line, 0)
         reader.out.problems.append(make(codes.INVALID_CANONICAL, exc.message,
                                         Range(pos, pos)))
         return reader.out

@@ -7,7 +7,7 @@ from drvls.core.engine import make
 from drvls.drv import codes
 from drvls.drv.sources.aider_yaml import map_aider_yaml
 from drvls.drv.sources.canonical import parse_decompiled
-from drvls.drv.sources.detect import Format, format_by_name, format_for, is_decompiled
+from drvls.drv.sources.detect import SCOPED_FORMATS, Format, format_by_name, format_for, is_decompiled
 from drvls.drv.sources.mapping import map_markdown
 from drvls.drv.sources.markdown import Block, Section, parse_markdown
 from drvls.drv.sources.parsed import ParsedSource, RuleSite
@@ -22,6 +22,14 @@ def parse_source(text: str, file: str, fmt: Format) -> ParsedSource:
         text = text[1:]
     if fmt is Format.DECOMPILED:
         return parse_decompiled(text, file)
+    from drvls.drv.sources.emitted import is_emitted, parse_emitted
+
+    if is_emitted(text):
+        return parse_emitted(text, file)
+    if fmt in SCOPED_FORMATS:
+        from drvls.drv.sources.scoped import parse_scoped
+
+        return parse_scoped(text, file, fmt)
     parsed = ParsedSource(sources=[file])
     if fmt is Format.AIDER_YAML:
         map_aider_yaml(text, file, parsed)

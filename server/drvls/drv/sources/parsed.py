@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from drvls.core.diagnostics import Diagnostic, Position, Range
 from drvls.drv.model import Rule, RuleSet
 from drvls.drv.sources.markdown import Segment
+
+if TYPE_CHECKING:
+    from drvls.drv.sources.emitted import EmitHeader
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class ParsedSource:
     sites: list[RuleSite] = field(default_factory=list)  # parallel to `rules`
     problems: list[Diagnostic] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # what this file adds to `RuleSet.sources`
+    positions: list[int | None] = field(default_factory=list)  # emitted files: each rule's index in its set
+    generated: EmitHeader | None = None  # the header of a file written by `drvls emit`
 
     def ruleset(self) -> RuleSet:
         return RuleSet(rules=list(self.rules), sources=list(self.sources))

@@ -22,6 +22,7 @@ FEATURE_MODULES = (
     "drv_preview",
     "signing",
     "camkes_context",
+    "emit_drift",
     "quick_fixes",
 )
 

@@ -1,0 +1,22 @@
+"""The emit benchmark runs end to end on a small rule set and prints its figures and verdict."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from drvls_process import drvls_env
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_emit.py"
+
+
+def test_bench_emit_smoke() -> None:
+    result = subprocess.run([sys.executable, str(BENCH), "--rules", "300", "--scopes", "10", "--rounds", "1"],
+                            env=drvls_env(), capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("300 rules, 10 distinct scopes, 11 targets")
+    for label in ("baseline (decompile)", "emit (plan)", "emit (write)", "emit --check"):
+        assert label in out
+    assert "goal: emit (plan) to every target" in out
