@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "drvls.cli.emit_command",
     "drvls.cli.signing_commands",
     "drvls.cli.format_command",
+    "drvls.cli.port_command",
 )
 
 log = logging.getLogger("drvls")
