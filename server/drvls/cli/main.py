@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "drvls.cli.preview_command",
     "drvls.cli.signing_commands",
     "drvls.cli.format_command",
+    "drvls.cli.port_command",
 )
 
 log = logging.getLogger("drvls")
