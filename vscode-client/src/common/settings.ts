@@ -7,7 +7,9 @@
 export const CLIENT_ONLY = new Set(['path', 'interpreter', 'trace.server']);
 
 /** Settings that choose what runs or what is trusted: read from user settings only. */
-export const TRUST_RELEVANT = new Set(['path', 'interpreter', 'camkes.cpp', 'signing.trustedKeys', 'signing.key']);
+export const TRUST_RELEVANT = new Set([
+    'path', 'interpreter', 'camkes.cpp', 'signing.trustedKeys', 'signing.key', 'signing.userTrustStore',
+]);
 
 export interface Manifest {
     contributes: { configuration: { properties: Record<string, { scope?: string; default?: unknown }> } };
