@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import manifest from '../../package.json';
 import { documentSelector, globToRegExp, isRuleSource, RULE_SOURCE_PATTERNS } from '../common/ruleSources';
 
 test('every rule-source pattern the server exports is in the document selector', () => {
@@ -32,4 +33,10 @@ test('globs follow VS Code: ** spans folders, * stays in one', () => {
     assert.ok(!globToRegExp('*.system').test('a/c.system'));
     assert.ok(globToRegExp('**/.cursor/rules/**/*.mdc').test('/w/.cursor/rules/x/y.mdc'));
     assert.ok(globToRegExp('**/{a,b}.md').test('x/b.md'));
+});
+
+test('a workspace holding any rule source activates the extension', () => {
+    for (const pattern of RULE_SOURCE_PATTERNS) {
+        assert.ok(manifest.activationEvents.includes(`workspaceContains:${pattern}`), pattern);
+    }
 });
