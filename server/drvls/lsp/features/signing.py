@@ -3,7 +3,8 @@
 The lens says who signed the file and whether the signature is valid, edited since signing, or
 from an untrusted key; unsigned files get a "sign" lens when a key is configured. The
 diagnostic for edited files comes from the core's signing post-check on the buffer's text.
-`drvls.signCurrentFile` signs the file on disk with the key named by the `signing.key` setting.
+`drvls.signCurrentFile` signs the file on disk with the key named by the `signing.key` setting;
+`drvls.signatureState` reports a file's signature state (the VS Code status bar and verify command).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SIGN_COMMAND = "drvls.signCurrentFile"
+STATE_COMMAND = "drvls.signatureState"
 FIRST_LINE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
 
 
@@ -98,6 +100,20 @@ def code_lenses(server: DrvlsServer, uri: str) -> list[types.CodeLens]:
         return [types.CodeLens(range=FIRST_LINE, command=types.Command(
             title="Sign this file with drvls", command=SIGN_COMMAND, arguments=[uri]))]
     return []
+
+
+def signature_state(server: DrvlsServer, uri: str) -> dict[str, Any]:
+    """A file's signature state as plain JSON: `status` (see docs/signing.md), `summary`, `keyId`, `canSign`."""
+    verdict, settings = verdict_for(server, uri)
+    if verdict is None:
+        path = uri_to_path(uri)
+        checked = path is not None and analyzer_for(path) is not None
+        can_sign = checked and settings is not None and bool(settings.section("signing").get("key"))
+        return {"status": Status.MISSING.value, "summary": "unsigned", "keyId": None,
+                "canSign": can_sign}
+    title = lens_title(verdict) or verdict.status.value
+    return {"status": verdict.status.value, "summary": title.lstrip("✓⚠✗ "), "keyId": verdict.key_id,
+            "canSign": False}
 
 
 def key_path(settings: Settings) -> Path:
@@ -175,6 +191,11 @@ def register(server: DrvlsServer) -> None:
         except Exception:
             log.exception("signature code lens failed")
             return []
+
+    @server.command(STATE_COMMAND)
+    async def signature_state_command(*args: Any) -> dict[str, Any]:
+        uri = uri_argument(args)
+        return await asyncio.get_running_loop().run_in_executor(server.thread_pool, signature_state, server, uri)
 
     @server.command(SIGN_COMMAND)
     async def sign_current_file(*args: Any) -> dict[str, str]:
