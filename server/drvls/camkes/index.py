@@ -126,7 +126,8 @@ class _FileSymbols:
     outline: tuple[OutlineNode, ...]
 
 
-_by_file: Bounded[int, _FileSymbols] = CACHE.table(4096)
+# Bounded by definitions held (each keeps its parsed file alive too): a few tens of MB.
+_by_file: Bounded[int, _FileSymbols] = CACHE.table(4096, 40_000, lambda made: len(made.definitions) + 1)
 
 
 def _file_symbols(parsed: m.ParsedFile) -> _FileSymbols:
