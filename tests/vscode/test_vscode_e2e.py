@@ -77,21 +77,6 @@ def test_activation_and_first_diagnostic_times_are_recorded(workbench: Workbench
     (ARTIFACTS / "timings.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
-def test_hover_over_a_memory_region(workbench: Workbench) -> None:
-    wb = workbench
-    wb.open_file(ERROR_SYSTEM)
-    wb.go_to(USE_LINE, USE_COLUMN)
-    wb.page.keyboard.press("Control+K")
-    wb.page.keyboard.press("Control+I")
-    hover = wb.page.locator(".monaco-hover-content")
-    try:
-        hover.first.wait_for(timeout=15000)
-    finally:
-        wb.shot("hover")
-    text = hover.first.inner_text()
-    assert "foo" in text and "0x1_000" in text.replace("0x1000", "0x1_000")
-
-
 def test_go_to_definition_of_a_memory_region(workbench: Workbench) -> None:
     wb = workbench
     wb.open_file(ERROR_SYSTEM)
@@ -102,21 +87,6 @@ def test_go_to_definition_of_a_memory_region(workbench: Workbench) -> None:
         selection.filter(has_text=f"Ln {DEFINITION_LINE},").first.wait_for(timeout=15000)
     finally:
         wb.shot("go-to-definition")
-
-
-def test_completion_of_a_region_name(workbench: Workbench) -> None:
-    wb = workbench
-    wb.open_file("editing.system")
-    wb.go_to(BAD_LINE, USE_COLUMN + 3)  # just after `foos`
-    for _ in range(4):
-        wb.page.keyboard.press("Backspace")
-    wb.page.keyboard.press("Control+Space")
-    suggestions = wb.page.locator(".suggest-widget .monaco-list-row:not(:has(.codicon-symbol-text))")
-    try:
-        suggestions.filter(has_text="foo").first.wait_for(timeout=15000)
-    finally:
-        wb.shot("completion")
-        wb.page.keyboard.press("Escape")
 
 
 def test_system_preview_shows_every_protection_domain(workbench: Workbench) -> None:

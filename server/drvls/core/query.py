@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drvls.core.diagnostics import Position, Range
-from drvls.core.symbols import Link, Location, OutlineNode, Reference, Symbol, SymbolIndex
+from drvls.core.symbols import Link, Location, OutlineNode, Reference, Symbol, SymbolIndex, is_file_local
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,11 @@ class Query:
         return self.index.at(pos)
 
     def definitions_of(self, key: str) -> list[Symbol]:
-        """Every definition with `key` in any held index, once each."""
+        """Every definition with `key` in any held index, once each; for a file-local key (a Microkit
+        name: two systems may each define `mr:uart`) only this file's."""
         seen: set[tuple[object, ...]] = set()
         found: list[Symbol] = []
-        for index in self.all:
+        for index in ((self.index,) if is_file_local(key) else self.all):
             for symbol in index.lookup(key):
                 where = (key, self._path(symbol.path, index), symbol.range)
                 if where not in seen:
@@ -75,7 +76,7 @@ class Query:
         if include_declaration:
             for symbol in self.definitions_of(key):
                 add(self._symbol_path(symbol), symbol.range)
-        for index in self.all:
+        for index in ((self.index,) if is_file_local(key) else self.all):
             for ref in index.references:
                 if ref.key == key:
                     add(self._path(ref.path, index), ref.range)

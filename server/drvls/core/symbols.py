@@ -166,6 +166,14 @@ class SymbolIndex:
 
 EMPTY_INDEX = SymbolIndex()
 
+# Keys whose names mean something only inside their own file: a Microkit system has no imports, so
+# `mr:uart` in one `.system` and `mr:uart` in another are unrelated.
+FILE_LOCAL_PREFIXES = ("pd:", "vm:", "mr:", "domain:", "channel:")
+
+
+def is_file_local(key: str) -> bool:
+    return key.startswith(FILE_LOCAL_PREFIXES)
+
 
 def merge(indexes: Iterable[SymbolIndex], path: Path | None) -> SymbolIndex:
     """One index over several (e.g. an app and its imports), deduplicated, for workspace queries."""
