@@ -14,13 +14,13 @@ import pytest
 from drvls_process import REPO
 from prerequisites import skip_or_fail
 
-COVERED = ["board.system", "app.camkes", "iface.idl4", "rules.drv", ".cursorrules", "team.cursorrules",
+COVERED = ["board.system", "BOARD.SYSTEM", "app.camkes", "iface.idl4", "rules.drv", ".cursorrules", "team.cursorrules",
            ".github/copilot-instructions.md", ".windsurfrules", "CLAUDE.md", "docs/claude.md", "CONVENTIONS.md",
            ".aider.conf.yml", ".driven/rules.md", "AGENTS.md", "GEMINI.md", ".cursor/rules/python.mdc",
            ".github/instructions/tests.instructions.md", ".clinerules/style.md", ".windsurf/rules/a.md",
            ".kiro/steering/product.md", ".claude/rules/api.md", ".roo/rules/base.md", ".roo/rules-code/x.md"]
 NOT_COVERED = ["README.md", "notes.md", "rules.md", "driven/rules.md", "x.systemd", "conventions.md.bak",
-               "setup.py", "cursorrules", "BOARD.SYSTEM", ".cursor/rules/notes.txt", ".github/instructions.md"]
+               "setup.py", "cursorrules", ".cursor/rules/notes.txt", ".github/instructions.md"]
 
 
 def manifest_pattern() -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
-from drvls_process import run_drvls
+from drvls_process import json_diagnostics, run_drvls
 from hostile_support import make_keys
 
 SYSTEM = "<system/>\n"
@@ -21,7 +20,7 @@ def required(repo: Path, user_config: Path, *extra: str) -> tuple[int, list[dict
     keys = make_keys(repo.parent / "ci-keys")
     result = run_drvls("check", "--require-signatures", "--trusted-keys", str(keys.public), "--format", "json",
                        *extra, str(repo), env=env_for(user_config))
-    items = json.loads(result.stdout) if result.stdout.strip() else []
+    items = json_diagnostics(result.stdout) if result.stdout.strip() else []
     return result.returncode, items, result.stderr
 
 
@@ -34,8 +33,8 @@ def test_a_failing_trust_config_is_an_unsuppressible_finding(tmp_path: Path, use
                                                              trusted: str) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
-    (repo / "drvls.toml").write_text(f'ignore = ["SIG", "DL"]\nselect = ["MK9"]\n[signing]\ntrusted_keys = {trusted}\n',
-                                     encoding="utf-8")
+    config = f'ignore = ["SIG", "DL"]\nselect = ["MK09"]\n[signing]\ntrusted_keys = {trusted}\n'
+    (repo / "drvls.toml").write_text(config, encoding="utf-8")
     (repo / "a.system").write_text("<!-- drvls: ignore -->\n" + SYSTEM, encoding="utf-8")
     code, items, stderr = required(repo, user_config)
     assert code == 1, stderr
@@ -82,7 +81,7 @@ def test_zero_files_is_an_error(tmp_path: Path, user_config: Path) -> None:
     repo.mkdir()
     (repo / "README.md").write_text("nothing to check\n", encoding="utf-8")
     code, _items, stderr = required(repo, user_config)
-    assert code == 2 and "0 files" in stderr
+    assert code == 2 and "no file to check" in stderr
 
 
 def test_files_rejected_unread_still_get_their_signature_finding(tmp_path: Path, user_config: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from drvls_process import run_drvls
+from drvls_process import json_diagnostics, run_drvls
 from hostile_support import RawServer, cli_summary, summary
 
 EDITS = 3000  # random edits in all
@@ -125,7 +125,7 @@ def test_edit_storm_leaves_a_responsive_bounded_consistent_server(tmp_path: Path
             cli = run_drvls("check", "--format", "json", name, cwd=root,
                             env={"XDG_CONFIG_HOME": str(user_config.parent)})
             assert cli.returncode in (0, 1), cli.stderr
-            assert from_server == cli_summary(json.loads(cli.stdout)), name
+            assert from_server == cli_summary(json_diagnostics(cli.stdout)), name
         assert server.rss() <= 2 * baseline, f"{server.rss()} > 2 × {baseline}"
         assert server.process.poll() is None
     finally:

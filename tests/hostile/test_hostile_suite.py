@@ -8,7 +8,6 @@ catches a hang (a blocked read spends no CPU at all).
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import subprocess
@@ -16,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from drvls_process import DRVLS, drvls_env
+from drvls_process import DRVLS, drvls_env, json_diagnostics
 from hostile_cases import CASES, Case
 from hostile_support import RawServer, uri_of
 
@@ -54,7 +53,7 @@ def test_cli_survives(case: Case, tmp_path: Path, user_config: Path) -> None:
     assert usage.ru_maxrss * 1024 < MEMORY_LIMIT, f"{usage.ru_maxrss} KiB resident"
     assert b"Traceback" not in err and b"internal error" not in err, err.decode()
     assert child.returncode in (0, 1), err.decode()
-    items = json.loads(out)
+    items = json_diagnostics(out.decode())
     _assert_located(items, case.name)
     assert all("line" in item and "column" in item for item in items)
 

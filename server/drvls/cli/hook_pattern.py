@@ -14,7 +14,7 @@ from drvls.core.languages import FAMILIES
 def files_pattern() -> str:
     """A Python regex (as pre-commit applies it, with `re.search` on the repository-relative path)."""
     suffixes = sorted({s.lstrip(".") for family in FAMILIES for s in family.suffixes})
-    parts = [rf"\.({'|'.join(map(re.escape, suffixes))})$"]
+    parts = [rf"(?i:\.({'|'.join(map(re.escape, suffixes))})$)"]  # suffixes match in any case, as check does
     try:
         from drvls.drv.sources.detect import KNOWN_NAMES, RULE_FOLDERS
     except ModuleNotFoundError:  # a build without the rule-source family

@@ -153,6 +153,29 @@ class Analysis:
 
 
 @dataclass(frozen=True)
+class LazyIndexAnalysis(Analysis):
+    """An `Analysis` whose symbol index is built from `build_symbols` on first read.
+
+    A keystroke pays for no index unless a feature asks for one. `symbols` is a field the
+    constructor does not take (`init=False`), so the engine's `dataclasses.replace` copies the
+    builder without running it; the built index is kept in `_lazy`, the one thing set later.
+    """
+
+    build_symbols: Callable[[], SymbolIndex] | None = None
+    symbols: SymbolIndex = field(default=EMPTY_INDEX, init=False, compare=False)
+    _lazy: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "symbols":
+            lazy = object.__getattribute__(self, "_lazy")
+            if "symbols" not in lazy:
+                build = object.__getattribute__(self, "build_symbols")
+                lazy["symbols"] = build() if build is not None else EMPTY_INDEX
+            return lazy["symbols"]
+        return object.__getattribute__(self, name)
+
+
+@dataclass(frozen=True)
 class PostCheckResult:
     """A post-check's findings plus the files it read (e.g. `FILE.sig`), so editors re-check on change."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from drvls.core.languages import Analysis, AnalysisContext, SourceFile
+from drvls.core.languages import Analysis, AnalysisContext, LazyIndexAnalysis, SourceFile
 from drvls.drv.codes import GENERATED_EDITED
 from drvls.drv.lint import lint_parsed
 from drvls.drv.sources.index import build_index
@@ -38,8 +38,9 @@ class RuleSourceAnalyzer:
             diagnostics = [d for d in diagnostics if d.code != GENERATED_EDITED.code]
             drift, depends = generated_file_drift(Path(source.path), source.text)
             diagnostics.extend(drift)
-        symbols = build_index(source.text, parsed, source.path, markdown=fmt is not Format.AIDER_YAML)
-        return Analysis(diagnostics=diagnostics, state=parsed, dependencies=depends, symbols=symbols, model=parsed)
+        text, where, markdown = source.text, source.path, fmt is not Format.AIDER_YAML
+        return LazyIndexAnalysis(diagnostics=diagnostics, state=parsed, dependencies=depends, model=parsed,
+                                 build_symbols=lambda: build_index(text, parsed, where, markdown))
 
 
 ANALYZER = RuleSourceAnalyzer()
