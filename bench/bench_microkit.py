@@ -322,7 +322,8 @@ def size_cap(folder: Path) -> None:
     env = child_env(folder)
     base_time, base_rss, _ = run_measured([sys.executable, "-c", "pass"], env)
     wall, rss, out = run_measured([sys.executable, "-m", "drvls", "check", "--format", "json", str(huge)], env)
-    codes = [item["code"] for item in json.loads(out or "[]")]
+    report = json.loads(out or "{}")  # the versioned JSON report: {"version": 1, "diagnostics": [...]}
+    codes = [item["code"] for item in report.get("diagnostics", [])]
     ok = wall <= CAP_TIME_GOAL_S and rss <= CAP_RSS_GOAL_KB and codes == ["DL001"]
     print(f"(c) {HUGE_BYTES / 1024**3:.0f} GB file over the size cap: diagnostics {codes}")
     print(f"    wall {wall * 1000:.0f} ms (goal 5 s; python start-up {base_time * 1000:.0f} ms), "

@@ -87,7 +87,11 @@ local id = vim.lsp.start_client({ name = "drvls", cmd = { vim.env.DRVLS_PYTHON, 
                                    root_dir = vim.fn.getcwd(), settings = { drvls = { debounce = 0 } } })
 vim.cmd("edit file.system")
 vim.lsp.buf_attach_client(0, id)
-vim.wait(20000, function() return vim.lsp.buf_is_attached(0, id) end, 50)
+vim.wait(20000, function()
+  local client = vim.lsp.get_client_by_id(id)
+  return vim.lsp.buf_is_attached(0, id) and client ~= nil and client.initialized == true
+end, 50)
+vim.wait(500)  -- the server has the buffer before it is asked about it
 local params = { textDocument = { uri = vim.uri_from_bufnr(0) },
                  position = { line = tonumber(vim.env.REF_LINE), character = tonumber(vim.env.REF_COL) } }
 local replies = vim.lsp.buf_request_sync(0, "textDocument/definition", params, 20000) or {}
