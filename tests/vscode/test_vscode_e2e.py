@@ -77,18 +77,6 @@ def test_activation_and_first_diagnostic_times_are_recorded(workbench: Workbench
     (ARTIFACTS / "timings.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
-def test_go_to_definition_of_a_memory_region(workbench: Workbench) -> None:
-    wb = workbench
-    wb.open_file(ERROR_SYSTEM)
-    wb.go_to(USE_LINE, USE_COLUMN)
-    wb.page.keyboard.press("F12")
-    selection = wb.page.locator(".statusbar-item", has_text=re.compile(r"Ln \d+, Col \d+"))
-    try:
-        selection.filter(has_text=f"Ln {DEFINITION_LINE},").first.wait_for(timeout=15000)
-    finally:
-        wb.shot("go-to-definition")
-
-
 def test_system_preview_shows_every_protection_domain(workbench: Workbench) -> None:
     wb = workbench
     wb.open_file(ERROR_SYSTEM)
