@@ -27,8 +27,23 @@ def entry_point(root: Path) -> Path:
     return root / "node_modules" / "code-server" / "out" / "node" / "entry.js"
 
 
+def _build_env() -> dict[str, str]:
+    """npm's environment, pointed at the installed node's own headers when it has them (Debian's nodejs puts
+    them under /usr/include/node), so native modules build without fetching headers."""
+    env = dict(os.environ)
+    node = shutil.which("node")
+    prefix = Path(node).resolve().parent.parent if node else None
+    if prefix is not None and (prefix / "include" / "node" / "node_api.h").exists():
+        env.setdefault("npm_config_nodedir", str(prefix))
+    return env
+
+
 def _run(args: list[str], cwd: Path, check: bool = True) -> None:
-    subprocess.run(args, cwd=cwd, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=1800)
+    done = subprocess.run(args, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          timeout=1800, env=_build_env())
+    if check and done.returncode != 0:
+        tail = done.stderr.decode(errors="replace")[-2000:]
+        raise RuntimeError(f"{' '.join(args)} failed in {cwd} (exit {done.returncode}):\n{tail}")
 
 
 def install(root: Path | None = None) -> Path:
