@@ -1,9 +1,12 @@
-"""Checks every test module shares: the `prerequisite` mark of `prerequisites.needs`."""
+"""Checks every test module shares: the `prerequisite` mark of `prerequisites.needs`, and a last word
+naming every test that did not pass (a CI log is often read from its end)."""
 
 from __future__ import annotations
 
 import pytest
 from prerequisites import skip_or_fail
+
+NOT_PASSED: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -16,3 +19,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         available, reason = mark.args
         if not available:
             skip_or_fail(reason)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.failed:
+        what = "failed" if report.when == "call" else f"error in {report.when}"
+        crash = getattr(report.longrepr, "reprcrash", None)
+        lines = report.longreprtext.strip().splitlines()
+        reason = str(getattr(crash, "message", "") or (lines[-1] if lines else ""))
+        NOT_PASSED.append(f"{report.nodeid} ({what}): {' '.join(reason.split())[:300]}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After pytest's own summary line: the tests that did not pass, each with its reason."""
+    if NOT_PASSED:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        write = reporter.write_line if reporter is not None else print
+        write(f"not passed ({len(NOT_PASSED)}):")
+        for line in NOT_PASSED:
+            write(f"  {line}")
