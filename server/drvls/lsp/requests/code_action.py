@@ -37,13 +37,18 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
-def _wanted(kind: str, only: list[str] | None) -> bool:
-    return only is None or any(kind == o or kind.startswith(f"{o}.") for o in only)
+def _kind(kind: types.CodeActionKind | str | None) -> str:
+    return kind.value if isinstance(kind, types.CodeActionKind) else str(kind)
+
+
+def _wanted(kind: types.CodeActionKind | str | None, only: list[str] | None) -> bool:
+    name = _kind(kind)
+    return only is None or any(name == o or name.startswith(f"{o}.") for o in only)
 
 
 async def code_actions(server: DrvlsServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
-    only = [str(k) for k in params.context.only] if params.context.only else None
+    only = [_kind(k) for k in params.context.only] if params.context.only else None
     actions: list[types.CodeAction] = []
     for provider in getattr(server, "code_action_providers", ()):  # features adding their own actions
         actions.extend(provider(params))
@@ -54,7 +59,7 @@ async def code_actions(server: DrvlsServer, params: types.CodeActionParams) -> l
     if outcome.version != doc.version:
         return actions
     mapper = server.mapper_for(outcome)
-    actions.extend(a for a in fixes(uri, doc.path, outcome, mapper, params.range) if _wanted(str(a.kind), only))
+    actions.extend(a for a in fixes(uri, doc.path, outcome, mapper, params.range) if _wanted(a.kind, only))
     if doc.path is not None and doc.path.suffix == ".camkes" and _wanted(PORT_KIND, only):
         requested = Range(mapper.core_position(params.range.start), mapper.core_position(params.range.end))
         port = await port_action(server, doc.path, outcome, requested)
