@@ -44,6 +44,11 @@ def register(sub: Any) -> None:
                    help="check only the I-th of N stable parts of the file list (1 ≤ I ≤ N)")
     p.add_argument("--changed-since", metavar="REV",
                    help="check only files changed since this git revision (committed, staged, unstaged, untracked)")
+    p.add_argument("--fix", action="store_true",
+                   help="apply the safe fixes (page rounding, write-only perms to rw, legacy pp, sorted CAmkES "
+                   "imports) to the files checked, then report what is left")
+    p.add_argument("--diff", action="store_true",
+                   help="write nothing; print the safe fixes as a unified diff (exit 1 when a file would change)")
     p.add_argument("--stdin-filename", type=Path, metavar="PATH",
                    help="with `-`: the path standard input stands for (its family and settings)")
     add_schema_flags(p)
@@ -180,6 +185,14 @@ def run(args: argparse.Namespace) -> int:
     # The workspace is where drvls runs, never the set of paths named: a file's verdict must not
     # depend on which other files are checked with it (CAmkES looks for the apps importing a file).
     roots = [Path.cwd()]
+    if args.fix or args.diff:
+        from drvls.cli.check_fix import fix_files  # a plain check need not import the fixers
+
+        results, changed = fix_files(args, files, named, cli)
+        if args.diff:
+            return 1 if changed else 0
+        write_report(results, args.format, args.output, base, quiet=args.quiet)
+        return exit_status(results, args.fail_on)
     progress = Progress(len(files), enabled=not args.quiet)
     try:
         results = check_files(files, cli, args.config_file, roots, args.jobs, named, progress)
@@ -193,6 +206,8 @@ def run_stdin(args: argparse.Namespace, cli: dict[str, Any]) -> int:
     """`drvls check - --stdin-filename PATH`: standard input checked as if it were PATH."""
     if len(args.paths) != 1:
         raise UsageError("`-` (standard input) cannot be combined with other paths")
+    if args.fix or args.diff:
+        raise UsageError("--fix and --diff rewrite files: they cannot be used with `-` (standard input)")
     if args.stdin_filename is None:
         raise UsageError("`-` needs --stdin-filename PATH to know the file's kind and settings")
     path = args.stdin_filename

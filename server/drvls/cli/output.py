@@ -65,7 +65,7 @@ def _json_item(path: str | None, d: Diagnostic) -> dict[str, Any]:
         "related": [{"path": r.path or path, "line": r.range.start.line + 1,
                      "column": r.range.start.character + 1, "end_line": r.range.end.line + 1,
                      "end_column": r.range.end.character + 1, "message": r.message} for r in d.related],
-        "fixes": [{"title": f.title, "edits": [
+        "fixes": [{"title": f.title, "safe": f.safe, "edits": [
             {"line": e.range.start.line + 1, "column": e.range.start.character + 1,
              "end_line": e.range.end.line + 1, "end_column": e.range.end.character + 1,
              "new_text": e.new_text} for e in f.edits]} for f in d.fixes],

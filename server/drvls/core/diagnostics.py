@@ -69,10 +69,16 @@ class TextEdit:
 
 @dataclass(frozen=True)
 class Fix:
-    """A machine-applicable change offered as a quick fix; edits apply to the diagnostic's own file."""
+    """A machine-applicable change offered as a quick fix; edits apply to the diagnostic's own file.
+
+    `safe` fixes cannot change what the file means beyond the diagnostic's own claim (rounding to
+    the page size, write-only perms to `rw`, moving legacy `pp`, sorting imports): `drvls check --fix`
+    applies those alone; the others are offered in the editor only.
+    """
 
     title: str
     edits: tuple[TextEdit, ...]
+    safe: bool = False
 
 
 @dataclass(frozen=True)

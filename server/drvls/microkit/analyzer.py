@@ -246,7 +246,7 @@ def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile,
                     for r in item.related)
     fixes = tuple(Fix(plan.title, tuple(TextEdit(index.range(base_of(c.anchor) + c.start,
                                                              base_of(c.anchor) + c.end), c.text)
-                                        for c in plan.changes))
+                                        for c in plan.changes), plan.safe)
                   for plan in item.fixes)
     return Diagnostic(item.rule.code, item.rule.severity, item.message,
                       index.range(base + item.start, base + item.end), related, fixes)

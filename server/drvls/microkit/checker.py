@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from drvls.core.rules import RuleInfo
 from drvls.microkit import codes, xmltree
-from drvls.microkit.model import Issue, Related, attr_related, issue, related_to
+from drvls.microkit.model import FixPlan, Issue, Related, attr_related, issue, related_to
 from drvls.microkit.target import Target
 from drvls.microkit.values import parse_bool, parse_number, parse_raw
 from drvls.microkit.xmltree import AttrSpan, El
@@ -47,13 +47,13 @@ class Checker:
         self.gated = gated(target.version)
 
     def report(self, rule: RuleInfo, message: str, el: El, attr: str | None = None,
-               related: tuple[Related, ...] = ()) -> None:
-        self.issues.append(issue(rule, message, el, attr, related))
+               related: tuple[Related, ...] = (), fixes: tuple[FixPlan | None, ...] = ()) -> None:
+        self.issues.append(issue(rule, message, el, attr, related, fixes))
 
     def value_error(self, rule: RuleInfo, message: str, el: El, attr: str | None = None,
-                    related: tuple[Related, ...] = ()) -> None:
+                    related: tuple[Related, ...] = (), fixes: tuple[FixPlan | None, ...] = ()) -> None:
         """The tool's `value_error` shape: `<msg> on element '<tag>'`."""
-        self.report(rule, f"{message} on element '{el.tag}'", el, attr, related)
+        self.report(rule, f"{message} on element '{el.tag}'", el, attr, related, fixes)
 
     def newer(self, parent: str, name: str) -> tuple[int, int] | None:
         return self.gated.get((parent, name)) if self.gated else None

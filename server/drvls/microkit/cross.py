@@ -16,10 +16,13 @@ from drvls.microkit.model import (
     MemoryRegion,
     ProtectionDomain,
     attribute_issue,
+    closest_name,
     issue,
     related_to,
+    replace_value,
 )
 from drvls.microkit.target import Target
+from drvls.microkit.values import round_up, written_like
 from drvls.microkit.xmltree import El
 
 MAX_PDS = 63
@@ -139,7 +142,8 @@ def check_cap_pds(flat: list[ProtectionDomain], by_name: dict[str, ProtectionDom
     for pd in flat:
         for cap in pd.caps:
             if cap.pd is not None and cap.pd not in by_name:
-                out.append(issue(codes.CAP_PD, f"unknown PD name '{cap.pd}'", cap.el, "pd"))
+                out.append(issue(codes.CAP_PD, f"unknown PD name '{cap.pd}'", cap.el, "pd",
+                                 fixes=(closest_name(cap.el, "pd", cap.pd, by_name, "protection domain"),)))
 
 
 def check_pd_count_and_names(system: System, flat: list[ProtectionDomain], out: list[Issue]) -> None:
@@ -157,14 +161,26 @@ def check_pd_count_and_names(system: System, flat: list[ProtectionDomain], out: 
 
 def check_duplicates(items: list[tuple[str | None, El]], template: str, rule: RuleInfo, out: list[Issue]) -> None:
     seen: dict[str, El] = {}
+    taken = {name for name, _ in items if name is not None}
     for name, el in items:
         if name is None:
             continue
         first = seen.get(name)
         if first is not None:
-            out.append(issue(rule, template.format(name), el, "name", (related_to(first, "name", "first definition"),)))
+            fresh = free_name(name, taken)
+            taken.add(fresh)
+            out.append(issue(rule, template.format(name), el, "name", (related_to(first, "name", "first definition"),),
+                             (replace_value(el, "name", fresh, f"Rename this one to '{fresh}'"),)))
         else:
             seen[name] = el
+
+
+def free_name(name: str, taken: set[str]) -> str:
+    """`name_2`, `name_3`, … : the first that nothing in `taken` uses."""
+    n = 2
+    while f"{name}_{n}" in taken:
+        n += 1
+    return f"{name}_{n}"
 
 
 def check_irqs(flat: list[ProtectionDomain], out: list[Issue]) -> None:
@@ -190,6 +206,7 @@ def check_channels(channels: list[Channel], by_name: dict[str, ProtectionDomain]
                    out: list[Issue]) -> None:
     """One pass over channels: end PDs exist, setvar clashes, ids against IRQs and other ends, PPC rules."""
     end_ids: dict[int, dict[int, El]] = {}
+    clashes: list[tuple[int, ProtectionDomain, El]] = []  # (index in out, PD, end) of each duplicate id
     for channel in channels:
         ends = channel.ends
         complete = len(ends) == 2
@@ -199,7 +216,8 @@ def check_channels(channels: list[Channel], by_name: dict[str, ProtectionDomain]
                 continue
             pd = by_name.get(name)
             if pd is None:
-                out.append(issue(codes.CHANNEL_PD, f"invalid PD name '{name}' on element 'end'", end.el, "pd"))
+                out.append(issue(codes.CHANNEL_PD, f"invalid PD name '{name}' on element 'end'", end.el, "pd",
+                                 fixes=(closest_name(end.el, "pd", name, by_name, "protection domain"),)))
                 continue
             if end.setvar_id is not None:
                 first_set = pd.setvars.get(end.setvar_id)
@@ -215,6 +233,7 @@ def check_channels(channels: list[Channel], by_name: dict[str, ProtectionDomain]
             first = pd.irq_ids().get(end.id) or used.get(end.id)
             if first is not None:
                 # The tool reports this at the PD; the end is given as related information.
+                clashes.append((len(out), pd, end.el))
                 out.append(issue(codes.DUPLICATE_ID, f"duplicate channel id: {end.id} in protection domain: "
                                  f"'{pd.name}'", pd.el, "name",
                                  (related_to(end.el, "id", "this channel end"), related_to(first, "id", "first use"))))
@@ -222,6 +241,22 @@ def check_channels(channels: list[Channel], by_name: dict[str, ProtectionDomain]
                 used[end.id] = end.el
         if complete and (ends[0].pp or ends[1].pp):
             check_ppc(channel, by_name, target, out)
+    offer_free_ids(clashes, end_ids, out)
+
+
+def offer_free_ids(clashes: list[tuple[int, ProtectionDomain, El]], end_ids: dict[int, dict[int, El]],
+                   out: list[Issue]) -> None:
+    """Each duplicate channel id gets the fix "use the lowest id its PD has free" (ids 0–61)."""
+    taken: dict[int, set[int]] = {}
+    for at, pd, end_el in clashes:
+        used = taken.setdefault(id(pd), set(end_ids.get(id(pd), {})) | set(pd.irq_ids()))
+        free = next((n for n in range(62) if n not in used), None)
+        if free is None:
+            continue
+        used.add(free)
+        plan = replace_value(end_el, "id", str(free), f"Use the free channel id {free} of '{pd.name}'")
+        if plan is not None:
+            out[at] = replace(out[at], fixes=(plan,))
 
 
 def check_ppc(channel: Channel, by_name: dict[str, ProtectionDomain], target: Target, out: list[Issue]) -> None:
@@ -308,10 +343,14 @@ def check_maps(maps: list[Map], mrs: dict[str, MemoryRegion], limit: int, owner:
             continue
         mr = mrs.get(m.mr)
         if mr is None:
-            out.append(issue(codes.MAP_MR, f"invalid memory region name '{m.mr}' on '{kind}'", m.el, "mr"))
+            out.append(issue(codes.MAP_MR, f"invalid memory region name '{m.mr}' on '{kind}'", m.el, "mr",
+                             fixes=(closest_name(m.el, "mr", m.mr, mrs, "memory region"),)))
             continue
         if m.vaddr % mr.check_page_size:
-            out.append(issue(codes.MAP_ALIGN, f"invalid {addr} alignment on '{kind}'", m.el, addr))
+            text = written_like(m.el.get(addr) or "", round_up(m.vaddr, mr.check_page_size))
+            out.append(issue(codes.MAP_ALIGN, f"invalid {addr} alignment on '{kind}'", m.el, addr,
+                             fixes=(replace_value(m.el, addr, text, f"Round {addr} up to the page size ({text})",
+                                                  safe=True),)))
             continue
         if mr.size is None or not m.below_limit:  # a vaddr too high is one problem, reported already
             continue
@@ -433,7 +472,8 @@ def check_region_setvars(flat: list[ProtectionDomain], mrs: dict[str, MemoryRegi
             mr = mrs.get(sv.mr)
             if mr is None:
                 out.append(issue(codes.SETVAR_MR, f"setvar region_paddr names memory region '{sv.mr}', which does "
-                                 "not exist (the Microkit tool panics when building this)", sv.el, "region_paddr"))
+                                 "not exist (the Microkit tool panics when building this)", sv.el, "region_paddr",
+                                 fixes=(closest_name(sv.el, "region_paddr", sv.mr, mrs, "memory region"),)))
             elif target.x86 and mr.phys_addr is None:
                 out.append(issue(codes.SETVAR_PADDR_X86, "setvar with 'region_paddr' for MR without a specified "
                                  f"paddr is unsupported on x86-64 @ '{sv.mr}'", mr.el, "name",

@@ -16,6 +16,7 @@ from drvls.microkit.model import (
     VirtualMachine,
     attribute_issue,
     related_to,
+    replace_value,
 )
 from drvls.microkit.values import parse_number, parse_pci
 from drvls.microkit.xmltree import El
@@ -163,7 +164,8 @@ def check_map(chk: Checker, el: El, symbols: dict[str, tuple[El, str]] | None, l
             chk.value_error(codes.MAP_PERMS, "perms must only be a combination of 'r', 'w', and 'x'", el, "perms")
         elif perms == "w":
             chk.value_error(codes.MAP_PERMS, "perms must not be 'w', write-only mappings are not allowed", el,
-                            "perms")
+                            "perms", fixes=(replace_value(el, "perms", "rw", "Map read-write (perms=\"rw\")",
+                                                          safe=True),))
         elif perms == "":
             chk.report(codes.EMPTY_PERMS, "perms=\"\" gives a mapping with no access rights; the Microkit tool "
                        "accepts it silently", el, "perms")

@@ -81,7 +81,7 @@ class Shift:
         anchor, start, end = self.span(found.anchor, found.start, found.end)
         related = tuple(Related(*self.span(r.anchor, r.start, r.end), r.message) for r in found.related)
         fixes = tuple(FixPlan(plan.title, tuple(Change(*self.span(c.anchor, c.start, c.end), c.text)
-                                                for c in plan.changes)) for plan in found.fixes)
+                                                for c in plan.changes), plan.safe) for plan in found.fixes)
         return dataclasses.replace(found, anchor=anchor, start=start, end=end, related=related, fixes=fixes)
 
 

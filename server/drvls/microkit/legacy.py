@@ -43,7 +43,7 @@ def pp_fix(pd: ProtectionDomain, channels: list[Channel], priorities: dict[str, 
                     changes.append(Change(other.el.anchor, insert, insert, ' pp="true"'))
     title = ("Move `pp` to the calling channel ends (Microkit 2.0)" if len(changes) > 1
              else "Remove `pp` from <protection_domain> (Microkit 2.0)")
-    return FixPlan(title, tuple(changes))
+    return FixPlan(title, tuple(changes), safe=True)
 
 
 def vm_attr_message(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from drvls.core.rules import RuleInfo
@@ -44,15 +45,33 @@ class Change:
 class FixPlan:
     title: str
     changes: tuple[Change, ...]
+    safe: bool = False  # see `core.diagnostics.Fix.safe`
 
 
 def issue(rule: RuleInfo, message: str, el: El, attr: str | None = None,
-          related: tuple[Related, ...] = ()) -> Issue:
+          related: tuple[Related, ...] = (), fixes: tuple[FixPlan | None, ...] = ()) -> Issue:
     """An issue on an attribute's value if it is present, else on the element's start tag."""
     found = el.attr_span(attr) if attr else None
+    plans = tuple(f for f in fixes if f is not None)
     if found is not None:
-        return Issue(rule, message, el.anchor, found.value_start, found.value_end, related)
-    return Issue(rule, message, el.anchor, el.start, el.tag_end, related)
+        return Issue(rule, message, el.anchor, found.value_start, found.value_end, related, plans)
+    return Issue(rule, message, el.anchor, el.start, el.tag_end, related, plans)
+
+
+def replace_value(el: El, attr: str, text: str, title: str, safe: bool = False) -> FixPlan | None:
+    """A fix writing `text` as the value of `el`'s attribute `attr` (None when it is not written)."""
+    found = el.attr_span(attr)
+    if found is None:
+        return None
+    return FixPlan(title, (Change(el.anchor, found.value_start, found.value_end, text),), safe)
+
+
+def closest_name(el: El, attr: str, wrong: str, names: Iterable[str], what: str) -> FixPlan | None:
+    """A fix naming the existing `what` closest to a misspelled reference, if one is close enough."""
+    import difflib
+
+    close = difflib.get_close_matches(wrong, sorted(set(names)), n=1, cutoff=0.6)
+    return replace_value(el, attr, close[0], f"Change to the {what} '{close[0]}'") if close else None
 
 
 def attribute_issue(rule: RuleInfo, message: str, el: El, attr: str) -> Issue:

@@ -6,8 +6,18 @@ from pathlib import Path
 
 from drvls.microkit import codes
 from drvls.microkit.checker import Checker
-from drvls.microkit.model import Channel, Domains, End, IoAddressSpace, Map, MemoryRegion, related_to
-from drvls.microkit.values import parse_number, parse_pci, pci_label, round_up
+from drvls.microkit.model import (
+    Channel,
+    Domains,
+    End,
+    FixPlan,
+    IoAddressSpace,
+    Map,
+    MemoryRegion,
+    related_to,
+    replace_value,
+)
+from drvls.microkit.values import parse_number, parse_pci, pci_label, round_up, written_like
 from drvls.microkit.xmltree import El
 
 PAGE_SIZES = (0x1000, 0x200000)
@@ -43,7 +53,8 @@ def check_memory_region(chk: Checker, el: El, search_path: tuple[Path, ...], dep
             chk.value_error(codes.MR_SIZE, "size must be specified if memory region is not prefilled", el)
     elif size is not None:
         if size % check_size:
-            chk.value_error(codes.MR_SIZE, "size is not a multiple of the page size", el, "size")
+            chk.value_error(codes.MR_SIZE, "size is not a multiple of the page size", el, "size",
+                            fixes=(page_rounding(el, "size", round_up(size, check_size), "Round size up"),))
         elif size == 0:
             chk.report(codes.MR_ZERO, "memory region of size 0: the Microkit tool accepts it, but nothing can be "
                        "mapped from it", el, "size")
@@ -52,9 +63,17 @@ def check_memory_region(chk: Checker, el: El, search_path: tuple[Path, ...], dep
                             f"{size:x}", el, "prefill_path")
     phys = chk.number(el, "phys_addr")
     if phys is not None and phys % check_size:
-        chk.value_error(codes.MR_PHYS_ALIGN, "phys_addr is not aligned to the page size", el, "phys_addr")
+        chk.value_error(codes.MR_PHYS_ALIGN, "phys_addr is not aligned to the page size", el, "phys_addr",
+                        fixes=(page_rounding(el, "phys_addr", phys - phys % check_size,
+                                             "Round phys_addr down"),))
     return MemoryRegion(el=el, name=name, size=size, page_size=page_size, phys_addr=phys,
                         prefill=prefill_path is not None)
+
+
+def page_rounding(el: El, attr: str, value: int, verb: str) -> FixPlan | None:
+    """The safe fix of an unaligned number: the nearest page multiple, written in the file's base."""
+    text = written_like(el.get(attr) or "", value)
+    return replace_value(el, attr, text, f"{verb} to the page size ({text})", safe=True)
 
 
 def check_prefill(chk: Checker, el: El, path: str, search_path: tuple[Path, ...], deps: set[Path]) -> int | None:

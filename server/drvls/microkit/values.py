@@ -85,3 +85,8 @@ def pci_label(bus: int, dev: int, func: int) -> str:
 
 def round_up(value: int, align: int) -> int:
     return -(-value // align) * align
+
+
+def written_like(original: str, value: int) -> str:
+    """`value` in the base the file wrote `original` in, so a fix reads like the hand-written number."""
+    return f"{value:#x}" if original.replace("_", "").startswith("0x") else str(value)

@@ -27,11 +27,11 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.requests.folding_ranges",
     "drvls.lsp.requests.selection_ranges",
     "drvls.lsp.requests.document_links",
+    "drvls.lsp.requests.code_action",
     "drvls.lsp.features.drv_preview",
     "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",
     "drvls.lsp.features.emit_drift",
-    "drvls.lsp.features.quick_fixes",
 )
 
 

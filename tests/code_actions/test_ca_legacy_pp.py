@@ -1,4 +1,4 @@
-"""Quick fixes through the real server: the analyzer's `Fix` arrives as a code action that cures the file."""
+"""The legacy `pp` fix through the real server (the first analyzer-attached fix): offered, safe, and curing."""
 
 from __future__ import annotations
 

@@ -1,0 +1,136 @@
+"""`textDocument/codeAction`: the fixes of the diagnostics under the range (`core/code_actions.py`:
+analyzer-attached and family text fixes), source actions (sorted CAmkES imports), and on a CAmkES
+assembly "Port this assembly to Microkit", which creates the ported system and its report beside
+the app. Features may add their own actions through `server.code_action_providers`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from drvls.core import code_actions as core
+from drvls.core.diagnostics import Range
+from drvls.lsp.checking import Outcome
+from drvls.lsp.convert import PositionMapper
+
+if TYPE_CHECKING:
+    from drvls.lsp.server import DrvlsServer
+
+log = logging.getLogger(__name__)
+
+KINDS = {core.QUICK_FIX: types.CodeActionKind.QuickFix,
+         core.ORGANIZE_IMPORTS: types.CodeActionKind.SourceOrganizeImports}
+PORT_KIND = types.CodeActionKind.RefactorRewrite
+ASSEMBLY = "camkes:assembly:"
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    def key(p: types.Position) -> tuple[int, int]:
+        return (p.line, p.character)
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+def _kind(kind: types.CodeActionKind | str | None) -> str:
+    return kind.value if isinstance(kind, types.CodeActionKind) else str(kind)
+
+
+def _wanted(kind: types.CodeActionKind | str | None, only: list[str] | None) -> bool:
+    name = _kind(kind)
+    return only is None or any(name == o or name.startswith(f"{o}.") for o in only)
+
+
+async def code_actions(server: DrvlsServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    only = [_kind(k) for k in params.context.only] if params.context.only else None
+    actions: list[types.CodeAction] = []
+    for provider in getattr(server, "code_action_providers", ()):  # features adding their own actions
+        actions.extend(provider(params))
+    doc = server.documents.get(uri)
+    if doc is None:
+        return actions
+    outcome = await server.analyse_current(doc)
+    if outcome.version != doc.version:
+        return actions
+    mapper = server.mapper_for(outcome)
+    actions.extend(a for a in fixes(uri, doc.path, outcome, mapper, params.range) if _wanted(a.kind, only))
+    if doc.path is not None and doc.path.suffix == ".camkes" and _wanted(PORT_KIND, only):
+        requested = Range(mapper.core_position(params.range.start), mapper.core_position(params.range.end))
+        port = await port_action(server, doc.path, outcome, requested)
+        actions.extend([port] if port is not None else [])
+    return actions
+
+
+def fixes(uri: str, path: Path | None, outcome: Outcome, mapper: PositionMapper,
+          requested: types.Range) -> list[types.CodeAction]:
+    """Every core action of the file: a quick fix only when its diagnostic is under the range."""
+    sent_of = {id(found): sent for found, sent in zip(outcome.analysis.diagnostics, outcome.diagnostics,
+                                                       strict=False)}
+    found = core.actions(path, outcome.text, outcome.analysis)
+    per_diagnostic = Counter(id(a.diagnostic) for a in found if a.diagnostic is not None)
+    out = []
+    for action in found:
+        sent = sent_of.get(id(action.diagnostic)) if action.diagnostic is not None else None
+        if action.diagnostic is not None and (sent is None or not _overlaps(sent.range, requested)):
+            continue
+        edits = [types.TextEdit(range=mapper.range(e.range), new_text=e.new_text) for e in action.fix.edits]
+        out.append(types.CodeAction(
+            title=action.fix.title, kind=KINDS.get(action.kind, types.CodeActionKind.QuickFix),
+            diagnostics=[sent] if sent is not None else None,
+            is_preferred=sent is not None and per_diagnostic[id(action.diagnostic)] == 1,
+            edit=types.WorkspaceEdit(changes={uri: edits})))
+    return out
+
+
+def _can_create_files(server: DrvlsServer) -> bool:
+    workspace = server.client_capabilities.workspace
+    edit = workspace.workspace_edit if workspace is not None else None
+    if edit is None or not edit.document_changes:
+        return False
+    return types.ResourceOperationKind.Create in (edit.resource_operations or [])
+
+
+async def port_action(server: DrvlsServer, path: Path, outcome: Outcome, requested: Range) -> types.CodeAction | None:
+    """The port of the assembly under the range, as new files (never over an existing one)."""
+    if not _can_create_files(server) or not any(
+            s.key.startswith(ASSEMBLY) and s.path in (None, path) and s.full_range.start <= requested.end
+            and requested.start <= s.full_range.end for s in outcome.analysis.symbols.definitions):
+        return None
+    from drvls.port.action import port_files  # here: only an assembly's code action loads the port
+
+    def exists(candidate: Path) -> bool:
+        return candidate.exists() or server.documents.by_path(candidate) is not None
+
+    made = await asyncio.to_thread(port_files, path, outcome.text, server.settings.for_file(path), server.view,
+                                   exists)
+    if made is None:
+        return None
+    changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
+    for new_path, text in ((made.system_path, made.system), (made.report_path, made.report)):
+        new_uri = from_fs_path(str(new_path)) or new_path.as_uri()
+        start = types.Position(line=0, character=0)
+        changes.append(types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False,
+                                                                                     ignore_if_exists=False)))
+        changes.append(types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri, version=None),
+            edits=[types.TextEdit(range=types.Range(start=start, end=start), new_text=text)]))
+    return types.CodeAction(title=made.title, kind=PORT_KIND, edit=types.WorkspaceEdit(document_changes=changes))
+
+
+def register(server: DrvlsServer) -> None:
+    options = types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix,
+                                                         types.CodeActionKind.SourceOrganizeImports, PORT_KIND])
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)
+    async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        try:
+            return await code_actions(server, params)
+        except Exception:
+            log.exception("code actions failed")
+            return []
