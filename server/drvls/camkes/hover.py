@@ -118,7 +118,8 @@ def assembly_text(assembly: m.Assembly) -> str:
     comp = assembly.composition
     instances = (len(comp.instances) + sum(len(g.instances) for g in comp.groups)) if comp else 0
     connections = len(comp.connections) if comp else 0
-    return f"**assembly** `{assembly.name or ''}`: {instances} instances, {connections} connections"
+    name = f"`{assembly.name}`" if assembly.name else "(unnamed)"
+    return f"**assembly** {name}: {instances} instances, {connections} connections"
 
 
 def _type_text(value: Any) -> str:

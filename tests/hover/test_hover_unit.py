@@ -1,0 +1,81 @@
+"""The hover core in-process: sizes in human units, tables, which diagnostics a position holds, and the
+Microkit element finder on a real file's model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from drvls.core.config import Settings
+from drvls.core.diagnostics import Diagnostic, Position, Range, Severity
+from drvls.core.engine import check_source
+from drvls.core.hover import diagnostics_at, explain, hover, human_size, table
+from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile
+from drvls.core.query import Query
+
+
+@pytest.mark.parametrize(("size", "text"), [
+    (0, "0 B"), (512, "512 B"), (0x1000, "4 KiB"), (0x1800, "6 KiB"), (0x200000, "2 MiB"), (1 << 30, "1 GiB"),
+    (0x1001, "4.00 KiB"), (3 << 40, "3 TiB"),
+])
+def test_human_size(size: int, text: str) -> None:
+    assert human_size(size) == text
+
+
+def test_table_escapes_bars_and_is_empty_without_rows() -> None:
+    assert table(("a", "b"), []) == []
+    assert table(("a", "b"), [("x|y", "z")]) == ["| a | b |", "|---|---|", "| x\\|y | z |"]
+
+
+def _diagnostic(code: str, start: tuple[int, int], end: tuple[int, int]) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, "m", Range(Position(*start), Position(*end)))
+
+
+def test_diagnostics_at_gives_the_innermost_first_once_per_code() -> None:
+    outer, inner = _diagnostic("MK021", (1, 0), (1, 40)), _diagnostic("MK110", (1, 10), (1, 14))
+    again = _diagnostic("MK110", (1, 12), (1, 13))
+    assert diagnostics_at([outer, inner, again], Position(1, 12)) == [again, outer]
+    assert diagnostics_at([outer, inner], Position(2, 0)) == []
+
+
+def test_explain_uses_the_rule_registry() -> None:
+    text = explain(_diagnostic("MK021", (0, 0), (0, 1)))
+    assert text.startswith("**MK021** `budget-exceeds-period` (Microkit, error by default)")
+    assert "`drvls rules MK021`" in text
+    assert explain(_diagnostic("ZZ999", (0, 0), (0, 1))) == "**ZZ999**: m"
+
+
+SYSTEM = """<system>
+    <memory_region name="ring" size="0x20_0000" page_size="0x20_0000" />
+    <protection_domain name="a" priority="9" budget="700" period="300">
+        <map mr="ring" vaddr="0x4000_0000" perms="r" />
+    </protection_domain>
+</system>
+"""
+
+
+def _hover(text: str, needle: str, offset: int) -> str | None:
+    path = Path("unit.system")
+    source = SourceFile(path, text.encode(), text)
+    analysis = check_source(source, AnalysisContext(settings=Settings(), workspace=DiskWorkspace()))
+    before = text[: text.index(needle) + offset]
+    pos = Position(before.count("\n"), len(before) - before.rfind("\n") - 1)
+    found = hover("microkit", analysis, Query(analysis.symbols), pos)
+    return found.markdown if found is not None else None
+
+
+def test_a_large_page_region_counts_large_pages() -> None:
+    shown = _hover(SYSTEM, 'name="ring"', 7)
+    assert shown is not None and "2 MiB (`0x200000`), 1 page of 2 MiB" in shown and "(the default)" not in shown
+    assert "| PD `a` | `0x40000000` | `0x40200000` | r | true |" in shown
+
+
+def test_a_pd_with_a_budget_over_its_period_shows_both_and_the_error() -> None:
+    shown = _hover(SYSTEM, 'budget="700"', 9)
+    assert shown is not None
+    assert "budget / period: 700 µs / 300 µs" in shown and "**MK021**" in shown
+
+
+def test_outside_any_element_there_is_no_hover() -> None:
+    assert _hover(SYSTEM, "<system>", 2) is None
+    assert _hover(SYSTEM, "    <protection", 1) is None
