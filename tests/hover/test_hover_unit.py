@@ -40,7 +40,7 @@ def test_diagnostics_at_gives_the_innermost_first_once_per_code() -> None:
 
 def test_explain_uses_the_rule_registry() -> None:
     text = explain(_diagnostic("MK021", (0, 0), (0, 1)))
-    assert text.startswith("**MK021** `budget-exceeds-period` (Microkit, error by default)")
+    assert text.startswith("**MK021** `budget-exceeds-period` (Microkit; error)\n\nBudget greater than period.")
     assert "`drvls rules MK021`" in text
     assert explain(_diagnostic("ZZ999", (0, 0), (0, 1))) == "**ZZ999**: m"
 

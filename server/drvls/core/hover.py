@@ -2,8 +2,9 @@
 
 Each family answers from its own snapshot (typed model and symbol index, never a second parse);
 the family is found by its analyzer's name and imported only when a file of that family is
-hovered, like the analyzers. A diagnostic under the cursor adds its rule's explanation (the
-text of `drvls rules CODE`), so a code in the editor explains itself. No LSP types here.
+hovered, like the analyzers. A diagnostic under the cursor adds its rule's explanation from the
+rule registry (the first lines of `drvls rules CODE`), so a code in the editor explains itself.
+No LSP types here.
 """
 
 from __future__ import annotations
@@ -73,18 +74,21 @@ def diagnostics_at(diagnostics: Iterable[Diagnostic], pos: Position) -> list[Dia
 
 
 def explain(diagnostic: Diagnostic) -> str:
-    """A diagnostic's code, rule name and explanation, as `drvls rules CODE` gives them."""
-    from drvls.core.rule_sites import explanation
+    """A diagnostic's code, rule name, severities and summary from the rule registry.
+
+    The registry's own text only: where and when a rule is reported (`drvls rules CODE`) is read
+    from the package source, seconds of work a hover must not wait for, so it is named instead.
+    """
     from drvls.core.rules import lookup
 
     info = lookup(diagnostic.code)
     if info is None:
         return f"**{diagnostic.code}**: {diagnostic.message}"
-    text = info.explanation or explanation(info.code, info.summary)
-    lines = [f"**{info.code}** `{info.name}` ({info.family}, {info.severity.label} by default)", "", text]
+    lines = [f"**{info.code}** `{info.name}` ({info.family}; {info.severity_text})", "",
+             info.explanation or info.summary]
     if info.example:
         lines += ["", "Example:", "", "```", info.example.rstrip("\n"), "```"]
-    lines += ["", f"`drvls rules {info.code}` explains it in full."]
+    lines += ["", f"`drvls rules {info.code}` tells where and when it is reported."]
     return "\n".join(lines)
 
 
