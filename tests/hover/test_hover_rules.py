@@ -46,3 +46,12 @@ async def test_a_rule_says_where_it_was_written_and_compiled_to(hover_client: Re
     assert "**standard rule**: Prefer the sDDF queue library" in shown
     assert "written at `CLAUDE.md` line 2" in shown and "under the heading `Instructions`" in shown
     assert "compiled into `rules.drv`" in shown
+
+
+async def test_a_compiled_rule_set_lists_where_its_rules_came_from(hover_client: RecordingClient) -> None:
+    editor = hover_client.editor
+    shutil.copyfile(EXAMPLE_RULES / "rules.drv", editor.root / "rules.drv")
+    uri = editor.open("rules.drv", "", language_id="drv")  # the server reads a `.drv` from disk
+    shown = markdown(await hover_at(hover_client, uri, "x", "x"))
+    assert shown.startswith("**compiled rule set**: ")
+    assert "| standard | Prefer the sDDF queue library over hand-written ring buffers | `CLAUDE.md` line 2 |" in shown

@@ -79,3 +79,33 @@ def test_a_pd_with_a_budget_over_its_period_shows_both_and_the_error() -> None:
 def test_outside_any_element_there_is_no_hover() -> None:
     assert _hover(SYSTEM, "<system>", 2) is None
     assert _hover(SYSTEM, "    <protection", 1) is None
+
+
+BROKEN = {
+    "broken.system": SYSTEM.replace('perms="r" />', 'perms="r"').replace("</system>", "<channel><end pd=\"a\" id="),
+    "broken.camkes": "import \"nowhere.camkes\";\ncomponent C { uses P p; provides\nassembly { composition { "
+                     "component C c; connection seL4RPCCall x(from c.p, to d.q); }",
+    "CLAUDE.md": "# A\n- rule [x](#nowhere)\n## \n- ",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_hover_anywhere_in_a_broken_file_answers_or_says_nothing(name: str, tmp_path: Path) -> None:
+    from drvls.core.languages import analyzer_for
+
+    text = BROKEN[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    analyzer = analyzer_for(path)
+    assert analyzer is not None
+    analysis = check_source(SourceFile(path, text.encode(), text),
+                            AnalysisContext(settings=Settings(), workspace=DiskWorkspace()))
+    query = Query(analysis.symbols)
+    answered = 0
+    for line, content in enumerate(text.split("\n")):
+        for column in range(len(content) + 1):
+            found = hover(analyzer.name, analysis, query, Position(line, column))
+            if found is not None:
+                answered += 1
+                assert found.markdown and found.range.start <= found.range.end
+    assert answered > 0
