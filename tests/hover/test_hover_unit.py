@@ -109,3 +109,41 @@ def test_hover_anywhere_in_a_broken_file_answers_or_says_nothing(name: str, tmp_
                 answered += 1
                 assert found.markdown and found.range.start <= found.range.end
     assert answered > 0
+
+
+IDL = "procedure Store {\n    int put(in int key, in string value);\n    void clear(void);\n};\n"
+APP = """import "store.idl4";
+component Cache {
+    provides Store s;
+    attribute int capacity = 64;
+    dataport Buf shm;
+}
+assembly {
+    composition {
+        component Cache c;
+    }
+}
+"""
+
+
+def test_a_camkes_component_shows_interfaces_and_attributes_declared_across_an_import(tmp_path: Path) -> None:
+    (tmp_path / "store.idl4").write_text(IDL, encoding="utf-8")
+    path = tmp_path / "app.camkes"
+    path.write_text(APP, encoding="utf-8")
+    analysis = check_source(SourceFile(path, APP.encode(), APP),
+                            AnalysisContext(settings=Settings(), workspace=DiskWorkspace([tmp_path])))
+    query = Query(analysis.symbols)
+
+    def at(needle: str, offset: int) -> str:
+        before = APP[: APP.index(needle) + offset]
+        found = hover("camkes", analysis, query, Position(before.count("\n"), len(before) - before.rfind("\n") - 1))
+        assert found is not None, needle
+        return found.markdown
+
+    component = at("component Cache {", 11)
+    assert "| provides | `Store` | `s` |" in component and "| dataport | `Buf` | `shm` |" in component
+    assert "Attributes: `int capacity`" in component
+    assert at("attribute int capacity", 15) == "**attribute** `int capacity` = `64`"
+    procedure = at("provides Store s", 10)
+    assert "**procedure** `Store`: 2 methods" in procedure
+    assert "int put(in int key, in string value);" in procedure and "Declared in `store.idl4` line 1" in procedure
