@@ -15,12 +15,9 @@ Goal: hover p95 ≤ 20 ms.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +27,7 @@ from pygls.lsp.client import LanguageClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_navigation import WAIT, Case, cases, percentile, positions  # noqa: E402
+from bench_navigation import WAIT, Case, Rows, close_session, open_session, percentile, positions, run, timed  # noqa: E402
 
 HOVER_GOAL_MS = 20.0
 # Per input kind: (label, pattern whose first group is hovered).
@@ -56,45 +53,23 @@ async def hovers(client: LanguageClient, doc: types.TextDocumentIdentifier, wher
     return times, answered
 
 
-async def measure(case: Case, folder: Path, rounds: int) -> list[tuple[str, list[float], int]]:
-    path = folder / case.file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(case.text, encoding="utf-8")
-    client = LanguageClient("bench-hover", "1")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "server"), os.environ.get("PYTHONPATH", "")]))
-    await client.start_io(sys.executable, "-m", "drvls", "serve", env=env)
+async def measure(case: Case, folder: Path, rounds: int) -> Rows:
+    caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
+        diagnostic=types.DiagnosticClientCapabilities(),
+        hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown])))
+    client, doc, result_id = await open_session(case, folder, "bench-hover", caps)
     try:
-        caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
-            diagnostic=types.DiagnosticClientCapabilities(),
-            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown])))
-        await asyncio.wait_for(client.initialize_async(types.InitializeParams(
-            capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
-        client.initialized(types.InitializedParams())
-        uri = path.as_uri()
-        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-            uri=uri, language_id="plaintext", version=1, text=case.text)))
-        doc = types.TextDocumentIdentifier(uri=uri)
-        first = await asyncio.wait_for(client.text_document_diagnostic_async(
-            types.DocumentDiagnosticParams(text_document=doc)), WAIT)
-        result_id = getattr(first, "result_id", None)
-        rows: list[tuple[str, list[float], int]] = []
-        baseline: list[float] = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            await asyncio.wait_for(client.text_document_diagnostic_async(
-                types.DocumentDiagnosticParams(text_document=doc, previous_result_id=result_id)), WAIT)
-            baseline.append((time.perf_counter() - start) * 1000)
-        rows.append(("baseline (unchanged diagnostic pull)", baseline, rounds))
+        baseline, _ = await timed(rounds, lambda i: client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=doc, previous_result_id=result_id)))
+        rows: Rows = [("baseline (unchanged diagnostic pull)", baseline, rounds)]
         for label, pattern in PATTERNS[Path(case.file).suffix]:
             rows.append((label, *await hovers(client, doc, positions(case.text, pattern, rounds), rounds)))
-        await asyncio.wait_for(client.shutdown_async(None), WAIT)
-        client.exit(None)
     finally:
-        await client.stop()
+        await close_session(client)
     return rows
 
 
-def report(case: Case, rows: list[tuple[str, list[float], int]]) -> bool:
+def report(case: Case, rows: Rows) -> bool:
     """Print the figures; True when every hover kind meets the goal."""
     print(f"\n{case.name}: {case.file}, {case.text.count(chr(10)) + 1} lines")
     base = statistics.median(rows[0][1]) or 1e-9
@@ -112,16 +87,7 @@ def report(case: Case, rows: list[tuple[str, list[float], int]]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=60, help="hovers per kind (default 60)")
-    parser.add_argument("--tiny", action="store_true", help="tiny inputs, for the smoke test")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="drvls-bench-hover-") as tmp:
-        for number, case in enumerate(cases(args.tiny)):
-            folder = Path(tmp) / str(number)
-            folder.mkdir()
-            report(case, asyncio.run(measure(case, folder, args.rounds)))
-    return 0
+    return run(argv, __doc__ or "", measure, report)
 
 
 if __name__ == "__main__":

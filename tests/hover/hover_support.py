@@ -38,3 +38,13 @@ def covered(text: str, rng: types.Range) -> str:
     lines = text.split("\n")
     assert rng.start.line == rng.end.line
     return lines[rng.start.line][rng.start.character:rng.end.character]
+
+
+async def assert_hover(client: RecordingClient, uri: str, text: str, needle: str, offset: int, word: str,
+                       says: list[str]) -> None:
+    """The hover `offset` characters into `needle` covers `word` and says each of `says`."""
+    found = await hover_at(client, uri, text, needle, offset)
+    shown = markdown(found)
+    for part in says:
+        assert part in shown, f"{part!r} not in\n{shown}"
+    assert found is not None and found.range is not None and covered(text, found.range) == word

@@ -4,7 +4,7 @@ are used, and a connector's end kinds, an instance's component and a procedure's
 from __future__ import annotations
 
 import pytest
-from hover_support import RecordingClient, covered, hover_at, markdown, open_file
+from hover_support import RecordingClient, assert_hover, hover_at, markdown, open_file
 from prerequisites import corpus_path
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -41,11 +41,7 @@ CASES = [
 async def test_hover_in_a_camkes_app(hover_client: RecordingClient, parts: tuple[str, ...], needle: str, offset: int,
                                      word: str, says: list[str]) -> None:
     uri, text = await opened(hover_client, *parts)
-    found = await hover_at(hover_client, uri, text, needle, offset)
-    shown = markdown(found)
-    for part in says:
-        assert part in shown, f"{part!r} not in\n{shown}"
-    assert found is not None and found.range is not None and covered(text, found.range) == word
+    await assert_hover(hover_client, uri, text, needle, offset, word, says)
 
 
 async def test_an_assembly_counts_its_parts(hover_client: RecordingClient) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hover_support import RecordingClient, covered, hover_at, markdown, open_file
+from hover_support import RecordingClient, assert_hover, hover_at, markdown, open_file
 from prerequisites import corpus_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "microkit"))
@@ -51,11 +51,7 @@ CASES = [
 async def test_hover_on_a_corpus_system(hover_client: RecordingClient, parts: tuple[str, ...], needle: str,
                                         offset: int, word: str, says: list[str]) -> None:
     uri, text = await opened(hover_client, parts)
-    found = await hover_at(hover_client, uri, text, needle, offset)
-    shown = markdown(found)
-    for part in says:
-        assert part in shown, f"{part!r} not in\n{shown}"
-    assert found is not None and found.range is not None and covered(text, found.range) == word
+    await assert_hover(hover_client, uri, text, needle, offset, word, says)
 
 
 async def test_a_diagnostic_explains_its_code(hover_client: RecordingClient) -> None:
