@@ -7,6 +7,7 @@ build-time checks read (`elf.load`, cached per file version), searched for on th
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,16 +65,13 @@ def hover(analysis: Analysis, query: Query, pos: Position) -> Hover | None:
 def spot_at(model: SystemModel, pos: Position) -> Spot | None:
     """The element chain holding `pos`, found by byte offset from the top-level elements down."""
     offset = model.index.byte_offset(pos)
-    tops = [*(pd.el for pd in model.pds), *(mr.el for mr in model.mrs), *(c.el for c in model.channels),
-            *(s.el for s in model.spaces), *(d.el for d in model.domains)]
+    starts, tops = _tops(model)
+    i = bisect_right(starts, offset) - 1
+    inside = tops[i] if i >= 0 and _holds(model, tops[i], offset) else None
     chain: list[El] = []
-    level = tops
-    while True:
-        inside = next((el for el in level if _holds(model, el, offset)), None)
-        if inside is None:
-            break
+    while inside is not None:
         chain.append(inside)
-        level = inside.children
+        inside = next((el for el in inside.children if _holds(model, el, offset)), None)
     if not chain:
         return None
     el = chain[-1]
@@ -82,6 +80,21 @@ def spot_at(model: SystemModel, pos: Position) -> Spot | None:
         return None  # between children, not on a tag
     attr = next((s.name for s in el.spans() if base + s.name_start <= offset <= base + s.value_end), None)
     return Spot(tuple(chain), attr)
+
+
+_last_tops: list[tuple[SystemModel, list[int], list[El]]] = []  # the last model hovered: keystrokes hover one file
+
+
+def _tops(model: SystemModel) -> tuple[list[int], list[El]]:
+    """The top-level elements by start offset (built once per model, which never changes)."""
+    if _last_tops and _last_tops[0][0] is model:
+        return _last_tops[0][1], _last_tops[0][2]
+    tops = [*(pd.el for pd in model.pds), *(mr.el for mr in model.mrs), *(c.el for c in model.channels),
+            *(s.el for s in model.spaces), *(d.el for d in model.domains)]
+    tops.sort(key=lambda el: model.base_of(el.anchor) + el.start)
+    starts = [model.base_of(el.anchor) + el.start for el in tops]
+    _last_tops[:] = [(model, starts, tops)]
+    return starts, tops
 
 
 def _holds(model: SystemModel, el: El, offset: int) -> bool:
