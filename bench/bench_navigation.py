@@ -50,12 +50,19 @@ def build_rules(sections: int) -> str:
     return "\n".join(out)
 
 
+Rows = list[tuple[str, list[float], int]]  # (label, times in ms, results)
+
+
 @dataclass
 class Case:
     name: str
     file: str
     text: str
     size: str  # "large", "medium" or "small": which document-symbol goal applies
+
+
+Measure = Callable[[Case, Path, int], Awaitable[Rows]]
+Report = Callable[[Case, Rows], bool]
 
 
 def positions(text: str, pattern: str, count: int) -> list[types.Position]:
@@ -87,17 +94,17 @@ async def timed(rounds: int, call: Callable[[int], Awaitable[Any]]) -> tuple[lis
     return times, results
 
 
-async def measure(case: Case, folder: Path, rounds: int) -> list[tuple[str, list[float], int]]:
+async def open_session(case: Case, folder: Path, name: str, caps: types.ClientCapabilities
+                       ) -> tuple[LanguageClient, types.TextDocumentIdentifier, str | None]:
+    """A real `drvls serve` on `folder` with the case's file open and analysed (its first diagnostic pull
+    answered): the client, the document, and the result id of that pull."""
     path = folder / case.file
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(case.text, encoding="utf-8")
-    client = LanguageClient("bench-navigation", "1")
+    client = LanguageClient(name, "1")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "server"), os.environ.get("PYTHONPATH", "")]))
     await client.start_io(sys.executable, "-m", "drvls", "serve", env=env)
     try:
-        caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
-            diagnostic=types.DiagnosticClientCapabilities(),
-            document_symbol=types.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=True)))
         await asyncio.wait_for(client.initialize_async(types.InitializeParams(
             capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
         client.initialized(types.InitializedParams())
@@ -107,7 +114,26 @@ async def measure(case: Case, folder: Path, rounds: int) -> list[tuple[str, list
         doc = types.TextDocumentIdentifier(uri=uri)
         first = await asyncio.wait_for(client.text_document_diagnostic_async(
             types.DocumentDiagnosticParams(text_document=doc)), WAIT)
-        result_id = getattr(first, "result_id", None)
+    except BaseException:
+        await client.stop()
+        raise
+    return client, doc, getattr(first, "result_id", None)
+
+
+async def close_session(client: LanguageClient) -> None:
+    try:
+        await asyncio.wait_for(client.shutdown_async(None), WAIT)
+        client.exit(None)
+    finally:
+        await client.stop()
+
+
+async def measure(case: Case, folder: Path, rounds: int) -> list[tuple[str, list[float], int]]:
+    caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
+        diagnostic=types.DiagnosticClientCapabilities(),
+        document_symbol=types.DocumentSymbolClientCapabilities(hierarchical_document_symbol_support=True)))
+    client, doc, result_id = await open_session(case, folder, "bench-navigation", caps)
+    try:
         pattern = r'mr="(\w+)"' if case.file.endswith(".system") else r"\(#([\w-]+)\)"
         where = positions(case.text, pattern, rounds)
 
@@ -122,10 +148,8 @@ async def measure(case: Case, folder: Path, rounds: int) -> list[tuple[str, list
             text_document=doc, position=at(i), context=types.ReferenceContext(include_declaration=True))))
         symbols = await timed(max(3, rounds // 4), lambda i: client.text_document_document_symbol_async(
             types.DocumentSymbolParams(text_document=doc)))
-        await asyncio.wait_for(client.shutdown_async(None), WAIT)
-        client.exit(None)
     finally:
-        await client.stop()
+        await close_session(client)
     return [("baseline (unchanged diagnostic pull)", baseline[0], 0), ("definition", *definition),
             ("references", *references), ("document symbols", *symbols)]
 
@@ -158,19 +182,24 @@ def cases(tiny: bool) -> list[Case]:
             Case("rule source, 400 sections", ".driven/rules.md", build_rules(400), "medium")]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run(argv: list[str] | None, doc: str, measure: Measure, report: Report) -> int:
+    """A benchmark's command line: `--rounds N`, `--tiny`; each case measured in its own folder and server."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=60, help="requests per kind (default 60)")
     parser.add_argument("--tiny", action="store_true", help="tiny inputs, for the smoke test")
     args = parser.parse_args(argv)
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="drvls-bench-nav-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="drvls-bench-") as tmp:
         for number, case in enumerate(cases(args.tiny)):
             folder = Path(tmp) / str(number)
             folder.mkdir()
             report(case, asyncio.run(measure(case, folder, args.rounds)))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(argv, __doc__ or "", measure, report)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ GOAL_STATUS = {"bench_drv.py"}  # exit status 1: a goal was missed
 SMOKED_ELSEWHERE = {
     "bench_emit.py": "tests/drv_emit/test_bench_emit_smoke.py",
     "bench_format.py": "tests/format/test_format_bench.py",
+    "bench_hover.py": "tests/bench/test_bench_hover_smoke.py",
     "bench_images.py": "tests/microkit/test_microkit_images_bench.py",
     "bench_navigation.py": "tests/bench/test_bench_navigation_smoke.py",
     "bench_preview.py": "tests/views/test_views_bench.py",

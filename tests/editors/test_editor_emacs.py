@@ -123,3 +123,23 @@ def test_emacs_goes_to_the_memory_region_a_map_names(tmp_path: Path) -> None:
     done, lines = run_script(emacs_args(emacs), DEFINITION, ".el", project, tmp_path, DRVLS_ELISP=str(SETUP))
     assert done.returncode == 0, done.stderr[-3000:]
     assert lines == [f"file.system {project.region_line}"]
+
+
+# The definition script's start-up and position, then a hover request: its Markdown as sent.
+HOVER = DEFINITION.split("(let* ((reply")[0] + r"""
+(let* ((reply (jsonrpc-request (eglot-current-server) :textDocument/hover (eglot--TextDocumentPositionParams)))
+       (contents (plist-get reply :contents)))
+  (append-to-file (concat (or (plist-get contents :value) "") "\n") nil (getenv "DRVLS_OUT")))
+(kill-emacs 0)
+"""
+
+
+def test_emacs_hover_on_a_map_describes_its_memory_region(tmp_path: Path) -> None:
+    """Hover on `mr="file_table"` shows the region's size and every PD that maps it, this map marked."""
+    emacs = editor_binary("emacs", "apt-get install emacs-nox elpa-eglot")
+    project = make_project(tmp_path)
+    done, lines = run_script(emacs_args(emacs), HOVER, ".el", project, tmp_path, DRVLS_ELISP=str(SETUP))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert lines and lines[0] == "**memory region** `file_table`", lines
+    assert any(line.startswith("- size: ") for line in lines), lines
+    assert any("(this map)" in line for line in lines), lines

@@ -117,3 +117,27 @@ def test_neovim_goes_to_the_memory_region_a_map_names(tmp_path: Path) -> None:
     done, lines = run_script(nvim_args(nvim), DEFINITION, ".lua", project, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert lines == [f"file.system {project.region_line}"]
+
+
+# The definition script's start-up and position, then a hover request: each line of its Markdown.
+HOVER = DEFINITION.split("local replies")[0] + r"""
+local replies = vim.lsp.buf_request_sync(0, "textDocument/hover", params, 20000) or {}
+for _, reply in pairs(replies) do
+  local contents = (reply.result or {}).contents or {}
+  out:write((contents.value or "") .. "\n")
+end
+out:close()
+vim.lsp.stop_client(id)
+vim.cmd("qa!")
+"""
+
+
+def test_neovim_hover_on_a_map_describes_its_memory_region(tmp_path: Path) -> None:
+    """Hover on `mr="file_table"` shows the region's size and every PD that maps it, this map marked."""
+    nvim = editor_binary("nvim", "apt-get install neovim")
+    project = make_project(tmp_path)
+    done, lines = run_script(nvim_args(nvim), HOVER, ".lua", project, tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert lines and lines[0] == "**memory region** `file_table`", lines
+    assert any(line.startswith("- size: ") for line in lines), lines
+    assert any("(this map)" in line for line in lines), lines

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drvls.core.text import LineIndex
+from drvls.microkit import elf, images
+from drvls.microkit.elf import ElfProblem
 from drvls.microkit.model import End, Map, MemoryRegion, ProtectionDomain
 from drvls.microkit.snapshot import SystemModel
 from drvls.microkit.target import Target
-from drvls.microkit.values import parse_bool, parse_number
+from drvls.microkit.values import parse_bool, parse_number, round_up
 from drvls.microkit.xmltree import Anchor, El
 from drvls.views import isolation, memory
 from drvls.views.model import Access, AddressSpace, Domain, Link, Place, Region, Span, SystemView
@@ -81,6 +83,7 @@ def _add_pd(pd: ProtectionDomain, parent: str | None, domains: list[Domain], spa
                           tuple(details), places.of(el)))
     spans = [_map_span(m, regions) for m in pd.maps]
     spans += memory.microkit_top(target.user_vspace_top, pd.stack_size)
+    spans += _image_spans(pd, target)
     spaces.append(AddressSpace(key, pd.name, memory.lay_out(spans)))
     vm = pd.vm
     if vm is not None and vm.name is not None:
@@ -99,6 +102,18 @@ def _add_pd(pd: ProtectionDomain, parent: str | None, domains: list[Domain], spa
 def _irq_label(number: int | None, attr: str, id_: int | None) -> str:
     what = {"irq": "irq", "pin": "ioapic pin", "vector": "msi vector"}.get(attr, attr)
     return f"{what} {number if number is not None else '?'} (id {id_ if id_ is not None else '?'})"
+
+
+def _image_spans(pd: ProtectionDomain, target: Target) -> list[Span]:
+    """The loadable segments of the PD's program image, when it is found (as the build-time checks
+    find it) and built for the target, each rounded up to whole pages as the tool maps it."""
+    path = pd.program_image.get("path") if pd.program_image is not None else None
+    found = images.find_image(path, target, set()) if path else None
+    image = elf.load(found) if found is not None else None
+    if image is None or isinstance(image, ElfProblem) or image.machine != elf.MACHINES[target.arch]:
+        return []
+    return [Span(s.vaddr, round_up(s.memsz, memory.PAGE), "segment", f"{path} ({s.perms or '-'})", s.perms)
+            for s in image.segments if s.memsz]
 
 
 def _map_span(m: Map, regions: dict[str, MemoryRegion]) -> Span:

@@ -79,7 +79,7 @@ class Region:
 @dataclass(frozen=True)
 class Span:
     """One entry of an address space in address order; `kind` "map", "stack", "guard", "ipc_buffer",
-    "gap" or "dataport"; `overlaps` names the entries it collides with."""
+    "segment" (of the program image), "gap" or "dataport"; `overlaps` names the entries it collides with."""
 
     start: int | None
     size: int | None

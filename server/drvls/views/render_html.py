@@ -83,7 +83,7 @@ def _span_rows(spans: tuple[Span, ...]) -> str:
     rows = []
     for s in spans:
         cls = "overlap" if s.overlaps else ("gap" if s.kind == "gap" else ("top" if s.kind in (
-            "stack", "guard", "ipc_buffer") else ""))
+            "stack", "guard", "ipc_buffer", "segment") else ""))
         note = ("overlaps " + ", ".join(s.overlaps)) if s.overlaps else ""
         rows.append(f'<tr class="{cls}"><td class="num">{escape(span_range(s))}</td>'
                     f'<td class="num">{escape(size(s.size))}</td><td>{escape(s.label)}</td>'

@@ -28,6 +28,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.requests.selection_ranges",
     "drvls.lsp.requests.document_links",
     "drvls.lsp.requests.code_action",
+    "drvls.lsp.requests.hover",
     "drvls.lsp.features.drv_preview",
     "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",
