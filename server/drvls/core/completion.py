@@ -109,6 +109,8 @@ Completer = Callable[[Any, str, Position], list[CompletionItem]]
 # snapshot's), imported on first use: core imports no family.
 COMPLETERS: dict[str, str] = {
     ".system": "drvls.microkit.completion",
+    ".camkes": "drvls.camkes.completion",
+    ".idl4": "drvls.camkes.completion",
 }
 
 
