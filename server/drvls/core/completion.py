@@ -61,18 +61,19 @@ class CompletionItem:
         return plain_text(self.insert) if self.snippet else self.insert
 
 
-_CHOICE = re.compile(r"\$\{\d+\|([^|}]*)\|\}")
-_PLACEHOLDER = re.compile(r"\$\{\d+:([^{}]*)\}")
-_TABSTOP = re.compile(r"\$\{\d+\}|\$\d+")
+_CHOICE = re.compile(r"(?<!\\)\$\{\d+\|((?:[^|\\]|\\.)*)\|\}")
+_PLACEHOLDER = re.compile(r"(?<!\\)\$\{\d+:([^{}]*)\}")
+_TABSTOP = re.compile(r"(?<!\\)(?:\$\{\d+\}|\$\d+)")
+_ESCAPED = re.compile(r"\\([$}\\,|])")
 
 
 def plain_text(snippet: str) -> str:
     """A snippet's text with each placeholder's default (a choice's first value) and no tab stops."""
-    text = _CHOICE.sub(lambda m: m.group(1).split(",")[0].replace("\\,", ","), snippet)
+    text = _CHOICE.sub(lambda m: re.split(r"(?<!\\),", m.group(1))[0], snippet)
     previous = None
     while previous != text:  # nested placeholders, innermost first
         previous, text = text, _PLACEHOLDER.sub(lambda m: m.group(1), text)
-    return _TABSTOP.sub("", text).replace("\\$", "$").replace("\\}", "}")
+    return _ESCAPED.sub(lambda m: m.group(1), _TABSTOP.sub("", text))
 
 
 def escape(text: str) -> str:

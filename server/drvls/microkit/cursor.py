@@ -128,6 +128,8 @@ def locate(data: bytes, offset: int, model: SystemModel | None) -> Cursor:
     tail = data[last:offset]
     lt = tail.rfind(b"<")
     opened_stack = tuple(stack)
+    if b"<!--" in tail or b"<![CDATA[" in tail or b"<?" in tail:  # whole ones were tokens: this one is open
+        return Cursor(Where.NOWHERE, opened_stack, offset, offset, offset)
     if lt < 0 or b">" in tail[lt:]:
         word = _WORD_BEFORE.search(tail)
         begin = offset - (len(word.group(0)) if word else 0)
