@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePath
 from typing import Any
 
 from drvls.core.diagnostics import Position, Range
+from drvls.core.query import fuzzy_score
 
 
 class ItemKind(Enum):
@@ -81,10 +82,13 @@ def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
 
 
+CHOICES = 12  # more values than this make a bare tab stop: the value completion lists them, filtered
+
+
 def choice(number: int, values: list[str] | tuple[str, ...]) -> str:
     """A snippet choice placeholder `${n|a,b|}` (a placeholder with the default when there is one value)."""
     cleaned = [v.replace(",", "\\,").replace("|", "\\|") for v in values if v]
-    if not cleaned:
+    if not cleaned or len(cleaned) > CHOICES:
         return f"${{{number}}}"
     if len(cleaned) == 1:
         return f"${{{number}:{escape(values[0])}}}"
@@ -102,9 +106,36 @@ def word_range(line: str, pos: Position, chars: str = "_") -> Range:
     return Range(Position(pos.line, start), Position(pos.line, end))
 
 
+# -- what a request answers -----------------------------------------------------------------------
+
+LIMIT = 50  # items per answer; past it the answer is marked incomplete and the editor asks again as one types
+
+
+def select(items: Iterable[CompletionItem], line: str, pos: Position, limit: int = LIMIT
+           ) -> tuple[list[CompletionItem], bool]:
+    """The `limit` items that best match what is typed before `pos` on `line` (fuzzily, as workspace
+    symbols), in the family's order among equals; True when some were left out. With nothing typed
+    the family's first items are the answer, so the rest are never made."""
+    scored: list[tuple[int, int, CompletionItem]] = []
+    typed_any = False
+    for n, item in enumerate(items):
+        start = item.replace.start.character if item.replace.start.line == pos.line else pos.character
+        typed = line[start:pos.character]
+        typed_any = typed_any or bool(typed)
+        score = fuzzy_score(typed, (item.filter or item.label).lstrip("<\"'"))
+        if score is not None:
+            scored.append((-score, n, item))
+        if not typed_any and len(scored) > limit:
+            break
+    if len(scored) <= limit:
+        return [item for _, _, item in scored], False
+    scored.sort(key=lambda entry: entry[:2])
+    return [item for _, _, item in scored[:limit]], True
+
+
 # -- which family completes a file -----------------------------------------------------------------
 
-Completer = Callable[[Any, str, Position], list[CompletionItem]]
+Completer = Callable[[Any, str, Position], Iterable[CompletionItem]]
 
 # Suffix → module with `complete(analysis, text, position)` (`text`: the
 # snapshot's), imported on first use: core imports no family.

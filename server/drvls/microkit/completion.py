@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from drvls.core.completion import CompletionItem, ItemKind, TextChange, choice, escape
+from drvls.core.completion import CHOICES, CompletionItem, ItemKind, TextChange, choice, escape
 from drvls.core.diagnostics import Position, Range
 from drvls.core.text import LineIndex
 from drvls.microkit import allocation, vocabulary
@@ -27,8 +27,9 @@ _END_PD = re.compile(rb"<end\b[^<>]*?\bpd\s*=\s*[\"']([^\"'<]*)")
 SHARED_PAIRS = 8  # shared-region snippets offered at most (PD pairs joined by a channel first)
 
 
-def complete(analysis: Any, text: str, pos: Position) -> list[CompletionItem]:
-    """Proposals at `pos` in the snapshot `analysis` of `text`."""
+def complete(analysis: Any, text: str, pos: Position) -> Iterator[CompletionItem]:
+    """Proposals at `pos` in the snapshot `analysis` of `text`, best first, made as they are read (a
+    region list of a large system is cut by `core.completion.select` before most are made)."""
     index = getattr(analysis, "index", None)
     if not isinstance(index, LineIndex):
         index = LineIndex(text)
@@ -37,7 +38,7 @@ def complete(analysis: Any, text: str, pos: Position) -> list[CompletionItem]:
     target = getattr(state, "target", None)
     site = Site(model, target if isinstance(target, Target) else Target(), index, locate(index.data,
                 index.byte_offset(pos), model))
-    return list(site.items())
+    return site.items()
 
 
 @dataclass
@@ -74,6 +75,14 @@ class Site:
              extra: tuple[TextChange, ...] = ()) -> CompletionItem:
         return CompletionItem(label, kind, self.replace, insert, detail, documentation, snippet, extra, sort,
                               preselect, filter)
+
+    @property
+    def sizes(self) -> dict[str, tuple[int, int]]:
+        return allocation.region_sizes(self.model) if self.model is not None else {}
+
+    @property
+    def pds(self) -> dict[str, ProtectionDomain]:
+        return allocation.pds_by_name(self.model) if self.model is not None else {}
 
     @cached_property
     def indent(self) -> str:
@@ -120,7 +129,7 @@ class Site:
         return f"{tag} {attrs} />" if attrs else f"{tag} />"
 
     def attribute_snippet(self, tag: str, parent: str, attr: str, number: int) -> str:
-        values = [label for label, *_ in self.value_labels(tag, parent, attr, {})]
+        values = self.short_values(tag, parent, attr, {})
         return f'{attr}="{choice(number, values) if values else f"${{{number}}}"}"'
 
     def channel_body(self) -> str:
@@ -149,7 +158,7 @@ class Site:
 
     def pd_pairs(self) -> list[tuple[ProtectionDomain, ProtectionDomain]]:
         assert self.model is not None
-        pds = allocation.pds_by_name(self.model)
+        pds = self.pds
         pairs: list[tuple[ProtectionDomain, ProtectionDomain]] = []
         for channel in self.model.channels:
             if len(channel.ends) == 2:
@@ -170,8 +179,9 @@ class Site:
         start, end = base + pd.el.start, base + pd.el.end
         data = self.index.data
         close = data.rfind(b"</", start, end)
-        vaddr = allocation.next_vaddr(self.model, pd.maps, allocation.SMALL_PAGE,
-                                      self.target.pd_vaddr_limit(pd.stack_size))
+        limit = self.target.pd_vaddr_limit(pd.stack_size)
+        vaddr = allocation.memo(self.model, f"next_vaddr:{id(pd)}", lambda model: allocation.next_vaddr(
+            model, pd.maps, allocation.SMALL_PAGE, limit, sizes=self.sizes))
         if close < 0 or vaddr is None:
             return None
         line_start = data.rfind(b"\n", 0, close) + 1
@@ -199,7 +209,7 @@ class Site:
         for n, attr in enumerate(vocabulary.attributes(cursor.tag, cursor.parent, self.target)):
             if attr in written or (attr == "domain" and not self.domain_names()):
                 continue
-            values = [label for label, *_ in self.value_labels(cursor.tag, cursor.parent, attr, cursor.attrs)]
+            values = self.short_values(cursor.tag, cursor.parent, attr, cursor.attrs)
             insert = f'{attr}="{choice(1, values) if values else "$1"}"'
             rank = 0 if attr in required else 1
             yield self.item(attr, ItemKind.ATTRIBUTE, insert, snippet=True, sort=f"{rank}{n:02}",
@@ -214,6 +224,12 @@ class Site:
                 self.value_labels(cursor.tag, cursor.parent, cursor.attr, cursor.attrs)):
             yield self.item(label, kind, f"{quote}{label}{quote}", detail=detail, sort=f"{n:03}", preselect=preselect,
                             filter=f"{quote}{label}")
+
+    def short_values(self, tag: str, parent: str, attr: str, attrs: dict[str, str]) -> list[str]:
+        """The values a snippet offers as a choice: none when there are many (regions of a large system)."""
+        if (tag, attr) in (("map", "mr"), ("iomap", "mr"), ("setvar", "region_paddr")) and len(self.sizes) > CHOICES:
+            return []
+        return [label for label, *_ in self.value_labels(tag, parent, attr, attrs)]
 
     def value_labels(self, tag: str, parent: str, attr: str, attrs: dict[str, str]
                      ) -> list[tuple[str, ItemKind, str, bool]]:
@@ -246,14 +262,14 @@ class Site:
         return []
 
     def region_labels(self) -> list[tuple[str, ItemKind, str, bool]]:
+        """Every region, those the enclosing PD does not map yet first."""
         if self.model is None:
             return []
         pd = self.pd_model(self.enclosing_pd_name())
         mapped = pd.used_regions() if pd is not None else frozenset()
-        sizes = allocation.region_sizes(self.model)
-        names = sorted(sizes, key=lambda n: (n in mapped, n))
-        return [(n, ItemKind.REFERENCE, f"memory region, {_human(sizes[n][0])}" + (" (mapped here)" if n in mapped
-                                                                                else ""), False) for n in names]
+        labels = allocation.memo(self.model, "region_labels", _region_labels)
+        return [label for label in labels if label[0] not in mapped] + [
+            (name, kind, f"{detail} (mapped here)", pre) for name, kind, detail, pre in labels if name in mapped]
 
     def pd_labels(self, tag: str) -> list[tuple[str, ItemKind, str, bool]]:
         if self.model is None:
@@ -285,7 +301,7 @@ class Site:
     def pd_model(self, name: str | None) -> ProtectionDomain | None:
         if self.model is None or name is None:
             return None
-        return allocation.pds_by_name(self.model).get(name)
+        return self.pds.get(name)
 
     def taken_ids(self, pd: str | None) -> set[int]:
         if self.model is None or pd is None:
@@ -306,19 +322,23 @@ class Site:
         pd = self.pd_model(self.enclosing_pd_name())
         if self.model is None:
             return allocation.VADDR_BASE
-        sizes = allocation.region_sizes(self.model)
-        align = sizes.get(mr or "", (0, allocation.SMALL_PAGE))[1]
+        align = self.sizes.get(mr or "", (0, allocation.SMALL_PAGE))[1]
         maps: list[Map] = []
         limit = self.target.pd_vaddr_limit(self.target.default_stack_size())
         if pd is not None and parent == "virtual_machine" and pd.vm is not None:
             maps, limit = pd.vm.maps, self.target.vm_vaddr_limit()
         elif pd is not None and parent == "protection_domain":
             maps, limit = pd.maps, self.target.pd_vaddr_limit(pd.stack_size)
-        return allocation.next_vaddr(self.model, maps, align, limit, self.cursor.offset)
+        return allocation.next_vaddr(self.model, maps, align, limit, self.cursor.offset, self.sizes)
 
 
 _PERMS_DETAIL = {"rw": "read and write", "r": "read only", "rx": "read and execute", "rwx": "read, write, execute",
                  "x": "execute only", "w": "write only (I/O mappings)"}
+
+
+def _region_labels(model: SystemModel) -> list[tuple[str, ItemKind, str, bool]]:
+    sizes = allocation.region_sizes(model)
+    return [(name, ItemKind.REFERENCE, f"memory region, {_human(sizes[name][0])}", False) for name in sorted(sizes)]
 
 
 def _human(size: int) -> str:

@@ -10,6 +10,7 @@ anything it cannot read is a context with no proposals.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -96,18 +97,27 @@ def scan_start(model: SystemModel | None, offset: int) -> tuple[int, tuple[Open,
     body = system_base + system.tag_end
     if offset < body:
         return 0, ()
+    starts, ends = _spans(model)
+    n = bisect_left(starts, offset) - 1  # the last element starting before the cursor
     start = body
-    tops: list[Item] = [*model.pds, *model.mrs, *model.channels, *model.spaces, *model.domains]
-    for item in tops:
-        el = item.el
-        base = model.base_of(el.anchor)
-        el_start, el_end = base + el.start, base + el.end
-        if el_start < offset < el_end:
-            start = el_start
-            break
-        if start < el_end <= offset:
-            start = el_end
+    if n >= 0:
+        start = starts[n] if offset < ends[n] else max(body, ends[n])
     return start, (Open("system", system_base + system.start),)
+
+
+_SPANS: list[tuple[SystemModel, list[int], list[int]]] = []  # the last model asked about, and its spans
+
+
+def _spans(model: SystemModel) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the top-level elements, in document order (once per snapshot)."""
+    if _SPANS and _SPANS[0][0] is model:
+        return _SPANS[0][1], _SPANS[0][2]
+    tops: list[Item] = [*model.pds, *model.mrs, *model.channels, *model.spaces, *model.domains]
+    spans = sorted((model.base_of(item.el.anchor) + item.el.start, model.base_of(item.el.anchor) + item.el.end)
+                   for item in tops)
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+    _SPANS[:] = [(model, starts, ends)]
+    return starts, ends
 
 
 def locate(data: bytes, offset: int, model: SystemModel | None) -> Cursor:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from drvls.core.completion import CompletionItem, ItemKind, completer_for
+from drvls.core.completion import CompletionItem, ItemKind, completer_for, select
+from drvls.core.diagnostics import Range
 from drvls.lsp.convert import PositionMapper
 
 if TYPE_CHECKING:
@@ -40,19 +41,34 @@ def snippets_supported(server: DrvlsServer) -> bool:
     return bool(capabilities)
 
 
-def convert(item: CompletionItem, mapper: PositionMapper, snippets: bool) -> types.CompletionItem:
-    as_snippet = snippets and item.snippet
-    extra = [types.TextEdit(range=mapper.range(c.range), new_text=c.text) for c in item.extra]
-    return types.CompletionItem(
-        label=item.label, kind=KINDS[item.kind], detail=item.detail or None,
-        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
-        if item.documentation else None,
-        sort_text=f"{item.sort}{item.label}" if item.sort else None, filter_text=item.filter or None,
-        preselect=item.preselect or None,
-        insert_text_format=types.InsertTextFormat.Snippet if as_snippet else types.InsertTextFormat.PlainText,
-        insert_text_mode=types.InsertTextMode.AsIs,
-        text_edit=types.TextEdit(range=mapper.range(item.replace), new_text=item.insert if as_snippet else item.plain),
-        additional_text_edits=extra or None)
+class Converter:
+    """Converts core items, each distinct range once (most items of an answer share one)."""
+
+    def __init__(self, mapper: PositionMapper, snippets: bool) -> None:
+        self.mapper = mapper
+        self.snippets = snippets
+        self._ranges: dict[Range, types.Range] = {}
+
+    def range(self, rng: Range) -> types.Range:
+        found = self._ranges.get(rng)
+        if found is None:
+            found = self._ranges[rng] = self.mapper.range(rng)
+        return found
+
+    def item(self, item: CompletionItem) -> types.CompletionItem:
+        as_snippet = self.snippets and item.snippet
+        extra = [types.TextEdit(range=self.range(c.range), new_text=c.text) for c in item.extra]
+        return types.CompletionItem(
+            label=item.label, kind=KINDS[item.kind], detail=item.detail or None,
+            documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
+            if item.documentation else None,
+            sort_text=f"{item.sort}{item.label}" if item.sort else None, filter_text=item.filter or None,
+            preselect=item.preselect or None,
+            insert_text_format=types.InsertTextFormat.Snippet if as_snippet else types.InsertTextFormat.PlainText,
+            insert_text_mode=types.InsertTextMode.AsIs,
+            text_edit=types.TextEdit(range=self.range(item.replace),
+                                     new_text=item.insert if as_snippet else item.plain),
+            additional_text_edits=extra or None)
 
 
 async def completion(server: DrvlsServer, uri: str, position: types.Position) -> types.CompletionList:
@@ -62,9 +78,10 @@ async def completion(server: DrvlsServer, uri: str, position: types.Position) ->
         return types.CompletionList(is_incomplete=False, items=[])
     outcome = await server.analyse_current(doc)
     mapper = server.mapper_for(outcome)
-    found = complete(outcome.analysis, outcome.text, mapper.core_position(position))
-    snippets = snippets_supported(server)
-    return types.CompletionList(is_incomplete=False, items=[convert(item, mapper, snippets) for item in found])
+    at = mapper.core_position(position)
+    found, incomplete = select(complete(outcome.analysis, outcome.text, at), mapper.index.line_text(at.line), at)
+    convert = Converter(mapper, snippets_supported(server))
+    return types.CompletionList(is_incomplete=incomplete, items=[convert.item(item) for item in found])
 
 
 def register(server: DrvlsServer) -> None:
