@@ -48,3 +48,18 @@ def test_each_family_completes_its_own_files() -> None:
     assert completer_for(PurePath("b.idl4")) is not None
     assert completer_for(PurePath("notes.md")) is None
     assert completer_for(None) is None
+
+
+def test_a_client_without_snippets_gets_plain_text() -> None:
+    from drvls.lsp.convert import PositionMapper
+    from drvls.lsp.requests.completion import Converter
+    from lsprotocol import types
+
+    here = Range(Position(0, 1), Position(0, 1))
+    item = CompletionItem("map", ItemKind.ELEMENT, here, 'map mr="${1|a,b|}" />', snippet=True)
+    mapper = PositionMapper("<\n", "utf-16")
+    plain = Converter(mapper, snippets=False).item(item)
+    assert plain.insert_text_format == types.InsertTextFormat.PlainText
+    assert isinstance(plain.text_edit, types.TextEdit) and plain.text_edit.new_text == 'map mr="a" />'
+    rich = Converter(mapper, snippets=True).item(item)
+    assert rich.insert_text_format == types.InsertTextFormat.Snippet and rich.text_edit.new_text == item.insert  # type: ignore[union-attr]

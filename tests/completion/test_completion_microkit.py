@@ -5,6 +5,7 @@ whose result the checks accept, and files being typed (syntax errors)."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,24 @@ async def test_completion_works_in_a_file_with_a_syntax_error(client: RecordingC
         assert set(labels(items)) == names(text, "protection_domain")
     else:
         assert {"map", "irq", "program_image"} <= set(labels(items))
+
+
+# -- a large system: the answer is cut, and narrows as one types -------------------------------------------
+
+async def test_a_long_region_list_is_cut_and_narrows_as_one_types(client: RecordingClient) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from bench_microkit import build_system
+
+    text = build_system(pds=4, maps_per_pd=100, channels=4)  # 100 regions
+    uri = opened(client, "large.system", text)
+    where = position(text, '<map mr="', len('<map mr="'), occurrence=10)
+    result = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=where))
+    assert isinstance(result, types.CompletionList) and result.is_incomplete and len(result.items) == 50
+    typed = types.Position(line=where.line, character=where.character + len("buf_7"))
+    value = text.split("\n")[where.line][where.character:typed.character]
+    narrowed = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=typed))
+    assert isinstance(narrowed, types.CompletionList) and narrowed.items
+    assert all(re.search(".*".join(map(re.escape, value)), i.label) for i in narrowed.items)  # in order
+    assert narrowed.items[0].label.startswith(value)
