@@ -34,6 +34,7 @@ RUNS: dict[str, tuple[list[str], str | None, list[str]]] = {
 GOAL_STATUS = {"bench_drv.py"}  # exit status 1: a goal was missed
 # Benchmarks whose smoke test sits with the feature's own tests.
 SMOKED_ELSEWHERE = {
+    "bench_completion.py": "tests/bench/test_bench_completion_smoke.py",
     "bench_emit.py": "tests/drv_emit/test_bench_emit_smoke.py",
     "bench_format.py": "tests/format/test_format_bench.py",
     "bench_hover.py": "tests/bench/test_bench_hover_smoke.py",

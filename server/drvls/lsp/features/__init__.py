@@ -29,6 +29,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.requests.document_links",
     "drvls.lsp.requests.code_action",
     "drvls.lsp.requests.hover",
+    "drvls.lsp.requests.completion",
     "drvls.lsp.features.drv_preview",
     "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",
