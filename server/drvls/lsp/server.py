@@ -120,6 +120,7 @@ class DrvlsServer(LanguageServer):
         self._refresh_timer: asyncio.TimerHandle | None = None
         self._watched_dependencies: frozenset[Path] = frozenset()
         self._closed: dict[str, tuple[str, frozenset[Path]]] = {}
+        self._folders_generation = 0  # bumped when the workspace folders change (part of closed files' result ids)
         # The symbol indexes of closed workspace files analysed for workspace diagnostics, for
         # references and workspace symbols across files; replaced (never mutated) on the event loop.
         self._closed_indexes: dict[Path, SymbolIndex] = {}
@@ -347,6 +348,13 @@ class DrvlsServer(LanguageServer):
                 except Exception:
                     log.exception("disk listener failed on %s", path)
 
+    def folders_changed(self) -> None:
+        """The editor's folders changed, and with them where a CAmkES file's importing apps are looked
+        for: open documents are re-checked and closed files' earlier reports no longer match."""
+        self.view.set_roots(self.workspace_roots())
+        self._folders_generation += 1
+        self.recheck_all()
+
     def config_changed(self) -> None:
         self.forget_file_list()
         self.settings.config_changed()
@@ -513,7 +521,7 @@ class DrvlsServer(LanguageServer):
 
     def _file_key(self, path: Path, dependencies: frozenset[Path]) -> str:
         """A result id that changes when the file, what it read, or the settings change."""
-        parts = [f"s{self.settings.generation}"]
+        parts = [f"s{self.settings.generation}.{self._folders_generation}"]
         for item in (path, *sorted(dependencies)):
             doc = self.documents.by_path(item)
             if doc is not None:

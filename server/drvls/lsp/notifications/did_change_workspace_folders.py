@@ -1,4 +1,5 @@
-"""`workspace/didChangeWorkspaceFolders`: the server's roots follow the editor's folders."""
+"""`workspace/didChangeWorkspaceFolders`: the server's roots follow the editor's folders, and every
+verdict that depends on them (the CAmkES apps importing a file) is taken afresh."""
 
 from __future__ import annotations
 
@@ -13,5 +14,4 @@ if TYPE_CHECKING:
 def register(server: DrvlsServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
-        server.view.set_roots(server.workspace_roots())
-        server.forget_file_list()
+        server.folders_changed()
