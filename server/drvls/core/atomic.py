@@ -94,9 +94,10 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]], threads: int = 1) -> N
     folder synced once.
 
     Creating files and syncing them are kept apart because a sync makes the file system commit its
-    journal, which stalls the creations that follow it; syncs issued together (on `threads`
-    threads) share commits. On a failure no temp file is left, and no target is touched unless the
-    failure was in a rename."""
+    journal, which stalls the creations that follow it; syncs issued together share commits. Each
+    phase runs on `threads` threads (the time is the disk's, not Python's) and ends before the next
+    begins. On a failure no temp file is left, and no target is touched unless the failure was in a
+    rename."""
     by_folder: dict[Path, list[str]] = {}
     for path, _data in files:
         by_folder.setdefault(_folder_of(path), []).append(path.name)
@@ -104,36 +105,34 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]], threads: int = 1) -> N
         _remove_stale(folder, names)
     fallback = new_file_mode()  # read once: the umask is the process's
     temps: list[Path] = []
-    try:
-        for start in range(0, len(files), OPEN_AT_ONCE):
-            temps += _write_synced(files[start:start + OPEN_AT_ONCE], fallback, threads)
-        for index, (path, _data) in enumerate(files):
-            os.replace(temps[index], path)
-    except BaseException:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)  # a renamed one is gone already
-        raise
-    for folder in by_folder:
-        fsync_folder(folder)
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        try:
+            for start in range(0, len(files), OPEN_AT_ONCE):
+                temps += _write_synced(pool, files[start:start + OPEN_AT_ONCE], fallback)
+            list(pool.map(os.replace, temps, [path for path, _data in files]))
+        except BaseException:
+            for tmp in temps:
+                tmp.unlink(missing_ok=True)  # a renamed one is gone already
+            raise
+        list(pool.map(fsync_folder, by_folder))
 
 
 OPEN_AT_ONCE = 256  # temp files held open between writing and syncing (well below the usual fd limit)
 
 
-def _write_synced(files: Sequence[tuple[Path, bytes]], fallback: int, threads: int) -> list[Path]:
+def _write_synced(pool: ThreadPoolExecutor, files: Sequence[tuple[Path, bytes]], fallback: int) -> list[Path]:
     """Temp files beside each path holding its bytes: all written first, then all synced."""
     opened: list[tuple[int, Path]] = []
     failure: BaseException | None = None
     try:
-        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-            for future in [pool.submit(_write_temp, path, data, fallback) for path, data in files]:
-                try:
-                    opened.append(future.result())
-                except BaseException as exc:  # the others still finish, so that their temps are removed
-                    failure = failure or exc
-            if failure is not None:
-                raise failure
-            list(pool.map(os.fsync, [fd for fd, _ in opened]))
+        for future in [pool.submit(_write_temp, path, data, fallback) for path, data in files]:
+            try:
+                opened.append(future.result())
+            except BaseException as exc:  # every one is waited for, so that all temps are removed
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+        list(pool.map(os.fsync, [fd for fd, _ in opened]))
     except BaseException:
         for _fd, tmp in opened:
             tmp.unlink(missing_ok=True)
