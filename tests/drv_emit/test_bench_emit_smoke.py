@@ -17,6 +17,8 @@ def test_bench_emit_smoke() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("300 rules, 10 distinct scopes, 11 targets")
-    for label in ("baseline (decompile)", "emit (plan)", "emit (write)", "emit --check"):
+    for label in ("baseline (decompile)", "emit (plan)", "emit (write)", "emit --check", "write, batched",
+                  "write, per file"):
         assert label in out
     assert "goal: emit (plan) to every target" in out
+    assert "x the per-file writer" in out

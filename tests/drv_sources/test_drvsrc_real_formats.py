@@ -18,6 +18,7 @@ REAL = Path(__file__).parent / "real"
 
 EXPECTED: dict[str, Scope | None] = {
     "agents": None,
+    "claude": Scope("testing", Activation.ALWAYS),  # a `.claude/rules/` file without `paths` loads in every session
     "copilot": Scope("typescript", Activation.FILES, ("**/*.ts",)),
     "cline": Scope("cli", Activation.ALWAYS),
     "cursor": Scope("studio-useStaticEffectEvent", Activation.REQUESTED, (),
@@ -25,6 +26,7 @@ EXPECTED: dict[str, Scope | None] = {
                     "useEffectEvent pattern"),
     "gemini": None,
     "junie": None,
+    "kiro": Scope("e2e-testing", Activation.MANUAL),  # `inclusion: manual`: only when named in the chat
     "roo": Scope("rules", Activation.ALWAYS),
     "windsurf": Scope("general", Activation.ALWAYS),
 }

@@ -10,17 +10,19 @@ import io
 import json
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_lsp
 from drvls.cli.main import main
 from drvls.core.languages import analyzer_for
 from drvls_process import run_drvls
-from lsp_support import WAIT, Editor, as_client
+from lsp_support import EDITOR_DEFAULTS, RECORDING, WAIT, Editor, RecordingClient, as_client, start_editor
 from lsprotocol import types
 from prerequisites import corpus_path
+from pytest_lsp import LanguageClient
 
 pytestmark = pytest.mark.slow
 
@@ -112,16 +114,27 @@ def test_worker_processes_give_each_file_its_own_verdict(corpus: Path, files: li
 SEVERITIES = {1: "error", 2: "warning", 3: "information", 4: "hint"}
 
 
+@pytest_lsp.fixture(config=RECORDING)
+async def corpus_session(lsp_client: LanguageClient, corpus: Path) -> AsyncIterator[None]:
+    """A pulling editor whose workspace folder is the corpus, the folder the CLI runs above run in: the
+    workspace is where CAmkES looks for the apps importing a file, so both faces must have the same one."""
+    assert isinstance(lsp_client, RecordingClient)
+    lsp_client.editor = await start_editor(lsp_client, "pull", corpus, EDITOR_DEFAULTS)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def corpus_editor(corpus_session: RecordingClient) -> Editor:
+    return corpus_session.editor
+
+
 async def test_a_long_lived_server_gives_each_file_its_own_verdict(
-        pull_editor: Editor, corpus: Path, files: list[str], alone: Verdicts) -> None:
+        corpus_editor: Editor, corpus: Path, files: list[str], alone: Verdicts) -> None:
     """Open every file the server claims, in random order, one after another in one server; each
     file's diagnostics are the ones it has alone (in the client's UTF-16 columns)."""
-    editor = pull_editor
-    # CAmkES files are left out here: opened one after another in one server, 15 corpus files still get a
-    # CK005 warning they do not get alone (the app that imports them is found differently); the CLI runs
-    # above cover them.
-    order = [name for name in files if analyzer_for(corpus / name) is not None
-             and not name.endswith((".drv", ".camkes", ".idl4"))]
+    editor = corpus_editor
+    order = [name for name in files if analyzer_for(corpus / name) is not None and not name.endswith(".drv")]
     random.Random(7).shuffle(order)
     wrong: list[str] = []
     for name in order:

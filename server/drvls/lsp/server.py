@@ -28,14 +28,15 @@ from drvls import __version__
 from drvls.core.discovery import iter_files
 from drvls.core.languages import invalidate
 from drvls.core.symbols import SymbolIndex
-from drvls.lsp import checking
+from drvls.lsp import checking, notifications
+from drvls.lsp.capabilities import capability as _capability
 from drvls.lsp.checking import Outcome
 from drvls.lsp.convert import PositionMapper
 from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, uri_to_path
 from drvls.lsp.features import FeatureLoadError, register_features
 from drvls.lsp.progress import progress
 from drvls.lsp.protocol_errors import AnswersMalformedMessages, answer_unreadable_body
-from drvls.lsp.settings import SECTION, EditorSettings, is_config_file
+from drvls.lsp.settings import SECTION, EditorSettings
 
 log = logging.getLogger(__name__)
 
@@ -98,17 +99,8 @@ def client_supports_pull(capabilities: types.ClientCapabilities) -> bool:
     return text_document is not None and text_document.diagnostic is not None and bool(refresh)
 
 
-def _capability(capabilities: types.ClientCapabilities, *names: str) -> Any:
-    value: Any = capabilities
-    for name in names:
-        value = getattr(value, name, None)
-        if value is None:
-            return None
-    return value
-
-
 class DrvlsServer(LanguageServer):
-    """Holds per-document state; see `register_handlers` for what each message does."""
+    """Holds per-document state; `drvls.lsp.notifications` and `drvls.lsp.requests` say what each message does."""
 
     def __init__(self) -> None:
         super().__init__("drvls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
@@ -128,6 +120,7 @@ class DrvlsServer(LanguageServer):
         self._refresh_timer: asyncio.TimerHandle | None = None
         self._watched_dependencies: frozenset[Path] = frozenset()
         self._closed: dict[str, tuple[str, frozenset[Path]]] = {}
+        self._folders_generation = 0  # bumped when the workspace folders change (part of closed files' result ids)
         # The symbol indexes of closed workspace files analysed for workspace diagnostics, for
         # references and workspace symbols across files; replaced (never mutated) on the event loop.
         self._closed_indexes: dict[Path, SymbolIndex] = {}
@@ -355,6 +348,13 @@ class DrvlsServer(LanguageServer):
                 except Exception:
                     log.exception("disk listener failed on %s", path)
 
+    def folders_changed(self) -> None:
+        """The editor's folders changed, and with them where a CAmkES file's importing apps are looked
+        for: open documents are re-checked and closed files' earlier reports no longer match."""
+        self.view.set_roots(self.workspace_roots())
+        self._folders_generation += 1
+        self.recheck_all()
+
     def config_changed(self) -> None:
         self.forget_file_list()
         self.settings.config_changed()
@@ -521,7 +521,7 @@ class DrvlsServer(LanguageServer):
 
     def _file_key(self, path: Path, dependencies: frozenset[Path]) -> str:
         """A result id that changes when the file, what it read, or the settings change."""
-        parts = [f"s{self.settings.generation}"]
+        parts = [f"s{self.settings.generation}.{self._folders_generation}"]
         for item in (path, *sorted(dependencies)):
             doc = self.documents.by_path(item)
             if doc is not None:
@@ -539,86 +539,10 @@ def _glob_escape(name: str) -> str:
     return "".join(f"[{ch}]" if ch in "*?[]{}" else ch for ch in name)
 
 
-def register_handlers(server: DrvlsServer) -> None:
-    """Wire LSP messages to the server's state; each handler only mutates state or schedules work."""
-
-    @server.feature(types.INITIALIZED)
-    async def initialized(params: types.InitializedParams) -> None:
-        try:
-            changed = await server.pull_settings()
-            if changed and any(doc.analysis is not None for doc in server.documents.all()):
-                server.recheck_all()  # only if something was analysed before the settings arrived
-        finally:
-            server.settings_ready().set()
-        await server.register_config_watchers()
-
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        doc = server.documents.open(params.text_document)
-        server.schedule(doc, 0.0)
-        server.notify_listeners("open", doc.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        doc = server.documents.get(params.text_document.uri)
-        if doc is None:
-            log.warning("change for a document that is not open: %s", params.text_document.uri)
-            return
-        doc.change(params.text_document.version, params.content_changes, server.encoding)
-        doc.changed_at = asyncio.get_running_loop().time()
-        server.schedule(doc)
-        if doc.path is not None:
-            server.recheck_dependents([doc.path])
-        server.notify_listeners("change", doc.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(params: types.DidCloseTextDocumentParams) -> None:
-        doc = server.documents.close(params.text_document.uri)
-        server.clear_published(params.text_document.uri)
-        if doc is not None and doc.path is not None:
-            server.recheck_dependents([doc.path])
-        server.notify_listeners("close", params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        path = uri_to_path(params.text_document.uri)
-        if path is not None and is_config_file(path):
-            server.config_changed()
-        server.notify_listeners("save", params.text_document.uri)
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
-        paths = [p for p in (uri_to_path(change.uri) for change in params.changes) if p is not None]
-        server.notify_disk_listeners(paths)
-        if any(change.type != types.FileChangeType.Changed for change in params.changes):
-            server.forget_file_list()
-        if any(is_config_file(p) for p in paths):
-            server.config_changed()
-            return
-        on_disk = [p for p in paths if server.documents.by_path(p) is None]
-        if on_disk:
-            server.recheck_dependents(on_disk)
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
-        if _capability(server.client_capabilities, "workspace", "configuration"):
-            changed = await server.pull_settings()
-        else:
-            changed = server.settings.update(params.settings)
-        if changed:
-            server.recheck_all()
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
-        server.view.set_roots(server.workspace_roots())
-        server.forget_file_list()
-
-
 def create_server() -> DrvlsServer:
     """The server with every listed feature; raises `FeatureLoadError` when one cannot load."""
     server = DrvlsServer()
-    register_handlers(server)
-    loaded = register_features(server)
+    loaded = register_features(server, notifications.NOTIFICATION_MODULES) + register_features(server)
     log.debug("features: %s", ", ".join(loaded))
     return server
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from drvls.core.atomic import atomic_write_bytes
+from drvls.core.atomic import atomic_write_all
 from drvls.core.reading import ReadProblem, read_bounded
 from drvls.drv.emit.plan import Generated, Plan, Source, plan_emit
 from drvls.drv.emit.targets import TARGETS
@@ -154,8 +153,8 @@ def apply(root: Path, ruleset: RuleSet, source: Source, targets: Sequence[str], 
 def write_states(root: Path, states: Sequence[FileState]) -> tuple[list[str], list[str]]:
     """Bring every surveyed file to its generated text (foreign files aside); (written, removed).
 
-    Each write is atomic and synced; they run on a few threads, since the time is spent waiting
-    for the disk (fsync), not in Python."""
+    Each write is atomic and synced, in one batch: every file written and synced (on a few threads,
+    since the time is the disk's), then renamed, then each folder synced once."""
     todo = [s for s in states if s.status not in (Status.CURRENT, Status.FOREIGN)]
     removed = [s.path for s in todo if s.generated is None]  # obsolete (with --force, edited obsolete)
     for rel in removed:
@@ -163,6 +162,5 @@ def write_states(root: Path, states: Sequence[FileState]) -> tuple[list[str], li
     writes = [(root / s.path, s.generated.data) for s in todo if s.generated is not None]
     for folder in sorted({path.parent for path, _data in writes}):
         folder.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        list(pool.map(lambda job: atomic_write_bytes(*job), writes))
+    atomic_write_all(writes, threads=WRITE_THREADS)
     return [s.path for s in todo if s.generated is not None], removed
