@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from conftest import ARTIFACTS, ERROR_SYSTEM, Workbench
@@ -91,17 +92,49 @@ def test_go_to_definition_of_a_memory_region(workbench: Workbench) -> None:
     wb.go_to(USE_LINE, USE_COLUMN)
     selection = wb.page.locator(".statusbar-item", has_text=re.compile(r"Ln \d+, Col \d+"))
     selection.filter(has_text=f"Ln {USE_LINE},").first.wait_for(timeout=WAIT_MS)
-    landed = selection.filter(has_text=f"Ln {DEFINITION_LINE},").first
     try:
-        # The workbench can drop the first key after the go-to-line box closes; F12 on the definition
-        # itself stays there, so pressing again is harmless.
-        for _ in range(5):
-            wb.page.keyboard.press("F12")
-            try:
-                landed.wait_for(timeout=3000)
-                break
-            except Exception:
-                continue
-        landed.wait_for(timeout=WAIT_MS)
+        # F12 on the definition itself stays there, so pressing it again is harmless.
+        press_until(wb, ["F12"], selection.filter(has_text=f"Ln {DEFINITION_LINE},").first)
     finally:
         wb.shot("go-to-definition")
+
+
+def press_until(wb: Workbench, keys: list[str], shown: Any) -> None:
+    """Press `keys` until `shown` is visible (the workbench can drop the first key after a quick-input box)."""
+    for _ in range(5):
+        for key in keys:
+            wb.page.keyboard.press(key)
+        try:
+            shown.wait_for(timeout=3000)
+            return
+        except Exception:
+            continue
+    shown.wait_for(timeout=WAIT_MS)
+
+
+def test_hover_on_a_memory_region_shows_its_size_and_maps(workbench: Workbench) -> None:
+    wb = workbench
+    wb.open_file(ERROR_SYSTEM)
+    wb.go_to(USE_LINE, USE_COLUMN)
+    hover = wb.page.locator(".monaco-hover", has_text="memory region").first
+    try:
+        press_until(wb, ["Control+K", "Control+I"], hover)
+        text = hover.inner_text()
+    finally:
+        wb.shot("hover")
+    assert "foo" in text and "4 KiB" in text and "test1" in text, text
+    wb.page.keyboard.press("Escape")
+
+
+def test_completion_offers_the_region_names(workbench: Workbench) -> None:
+    wb = workbench
+    wb.open_file("editing.system")
+    wb.go_to(BAD_LINE, 18)  # the first letter of "foos"
+    row = wb.page.locator(".suggest-widget .monaco-list-row", has_text="foo").first
+    try:
+        press_until(wb, ["Control+Space"], row)
+        labels = wb.page.locator(".suggest-widget .monaco-list-row").all_inner_texts()
+    finally:
+        wb.shot("completion")
+    assert any(label.split()[0] == "foo" for label in labels if label.split()), labels
+    wb.page.keyboard.press("Escape")
