@@ -3,6 +3,7 @@ carried through them, and the edits of a range of lines."""
 
 from __future__ import annotations
 
+import random
 import sys
 from itertools import pairwise
 from pathlib import Path
@@ -106,3 +107,31 @@ def test_the_editors_indent_counts_only_when_the_settings_set_none() -> None:
     assert plain == {"indent_width": 2, "indent_style": "tabs"}
     styled = Settings({"format": {"indent_width": 3}}, origins={"format.indent_width": "drvls.toml"})
     assert with_editor_options(styled, 8, False) is styled
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_white_space_changed_anywhere_is_undone_by_the_edits(seed: int) -> None:
+    """Random changes of white space (indents, blank lines, line breaks, CRLF, quotes) over a text of
+    many lines: the edits rebuild the original exactly, stretch by stretch."""
+    rng = random.Random(seed)
+    lines = [f"{' ' * rng.choice((0, 2, 4, 8))}<e n=\"{i}\" v='{rng.randint(0, 9)}' />" for i in range(300)]
+    original = "\n".join(lines) + "\n"
+    changed: list[str] = []
+    for line in lines:
+        roll = rng.random()
+        if roll < 0.1:
+            line = "  " + line
+        elif roll < 0.15:
+            line = line.replace(" v=", "\n   v=")
+        elif roll < 0.2:
+            changed.append("")
+        elif roll < 0.23:
+            line = line.replace("'", '"')
+        elif roll < 0.25:
+            line += "\r"
+        changed.append(line)
+    text = "\n".join(changed) + "\n"
+    for old, new in ((text, original), (original, text)):
+        edits = edits_between(old, new)
+        assert apply_edits(old, edits) == new
+        assert all(a.end <= b.start for a, b in pairwise(edits))

@@ -43,10 +43,50 @@ def edits_between(old: str, new: str) -> list[Edit]:
     """Non-overlapping edits, in order, that turn `old` into `new` (none when they are equal)."""
     if old == new:
         return []
-    edits = _gap_edits(old, new)
+    edits = _stretch_edits(old, new)
     if edits is None:
         edits = _line_edits(old, new)
     return [_whole_breaks(old, edit) for edit in edits] if "\r" in old else edits
+
+
+def _solid_starts(lines: list[str]) -> list[int]:
+    """How many non-blank characters come before each line (and after the last)."""
+    return [0, *accumulate(len("".join(line.split())) for line in lines)]
+
+
+def _stretch_edits(old: str, new: str) -> list[Edit] | None:
+    """Edits of the stretches of lines that differ. Lines of both texts that start after the same
+    number of non-blank characters are where the texts meet again; between two such places both
+    sides hold the same non-blank characters, so each changed stretch is diffed on its own (a
+    formatted file that changed in a few places costs little more than comparing its lines)."""
+    a, b = lines_of(old), lines_of(new)
+    solid_a, solid_b = _solid_starts(a), _solid_starts(b)
+    if solid_a[-1] != solid_b[-1]:
+        return None
+    if not a or not b:
+        return _gap_edits(old, new)
+    starts = [0, *accumulate(map(len, a))]
+    edits: list[Edit] = []
+    pending: tuple[int, int] | None = None  # where the current changed stretch began (old, new line)
+    i0 = j0 = 0
+    j = 0
+    for i in range(1, len(a) + 1):
+        while j < len(b) and solid_b[j] < solid_a[i]:
+            j += 1
+        if i < len(a) and solid_b[j] != solid_a[i]:
+            continue  # this line of `old` starts where no line of `new` does
+        if i == len(a):
+            j = len(b)
+        if a[i0:i] != b[j0:j] and pending is None:
+            pending = (i0, j0)
+        if pending is not None and (i == len(a) or a[i:i + 1] == b[j:j + 1]):
+            found = _gap_edits("".join(a[pending[0]:i]), "".join(b[pending[1]:j]), starts[pending[0]])
+            if found is None:
+                return None
+            edits.extend(found)
+            pending = None
+        i0, j0 = i, j
+    return edits
 
 
 @dataclass(frozen=True)
@@ -72,16 +112,17 @@ class _Runs:
         return key + (self.at[index - 1] + len(self.runs[index - 1]) - self.keys[index - 1] if index else 0)
 
 
-def _gap_edits(old: str, new: str) -> list[Edit] | None:
+def _gap_edits(old: str, new: str, base: int = 0) -> list[Edit] | None:
     """Edits when the texts have the same non-blank characters but for a few replaced ones (quotes):
-    each differing white-space run and each differing character is its own edit. None otherwise."""
+    each differing white-space run and each differing character is its own edit, at offsets from
+    `base`. None otherwise."""
     was, now = _Runs.of(old), _Runs.of(new)
     if len(was.solid) != len(now.solid):
         return None
     edits: list[Edit] = []
     if was.keys == now.keys:
         for index in [i for i, pair in enumerate(zip(was.runs, now.runs, strict=True)) if pair[0] != pair[1]]:
-            edits.extend(_run_edits(was.runs[index], now.runs[index], was.at[index]))
+            edits.extend(_run_edits(was.runs[index], now.runs[index], base + was.at[index]))
     else:
         old_index = dict(zip(was.keys, range(len(was.keys)), strict=True))
         new_index = dict(zip(now.keys, range(len(now.keys)), strict=True))
@@ -91,9 +132,9 @@ def _gap_edits(old: str, new: str) -> list[Edit] | None:
             after = now.runs[j] if j is not None else ""
             if before != after:
                 at = was.at[i] if i is not None else was.place(key)
-                edits.extend(_run_edits(before, after, at))
+                edits.extend(_run_edits(before, after, base + at))
     if was.solid != now.solid:
-        edits.extend(_character_edits(was, now.solid))
+        edits.extend(_character_edits(was, now.solid, base))
         edits.sort()
     return edits
 
@@ -125,7 +166,7 @@ def _line_parts(run: str) -> tuple[str, str, str] | None:
     return run[:first], run[first:last + 1], run[last + 1:]
 
 
-def _character_edits(was: _Runs, new_solid: str) -> list[Edit]:
+def _character_edits(was: _Runs, new_solid: str, base: int) -> list[Edit]:
     """One edit per non-blank character that differs, at its place in the old text."""
     out: list[Edit] = []
     step = 256
@@ -134,7 +175,7 @@ def _character_edits(was: _Runs, new_solid: str) -> list[Edit]:
             continue
         for k in range(chunk, min(chunk + step, len(was.solid))):
             if was.solid[k] != new_solid[k]:
-                at = was.place(k)
+                at = base + was.place(k)
                 out.append(Edit(at, at + 1, new_solid[k]))
     return out
 

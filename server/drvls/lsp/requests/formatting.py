@@ -18,7 +18,7 @@ from lsprotocol import types
 
 from drvls.core.format_edits import Edit, Lines, edits_between
 from drvls.core.formatting import Refused, formatter_for, with_editor_options
-from drvls.lsp.convert import PositionMapper
+from drvls.lsp.convert import UTF32, to_client_column
 
 if TYPE_CHECKING:
     from drvls.lsp.server import DrvlsServer
@@ -62,11 +62,26 @@ async def format_document(server: DrvlsServer, uri: str, options: types.Formatti
 
 
 def text_edits(server: DrvlsServer, formatted: Formatted, edits: list[Edit]) -> list[types.TextEdit]:
-    """Core edits as LSP edits, positions counted in the negotiated encoding."""
-    mapper = PositionMapper(formatted.text, server.encoding)
-    lines = formatted.lines
-    return [types.TextEdit(range=mapper.range(lines.range(edit.start, edit.end)), new_text=edit.text)
-            for edit in edits]
+    """Core edits (sorted) as LSP edits, columns counted in the negotiated encoding. One pass over
+    the lines: re-indenting a 10,000-line file is some 20,000 edits."""
+    text, starts, encoding = formatted.text, formatted.lines.starts, server.encoding
+    plain = encoding == UTF32 or text.isascii()
+    line = 0
+
+    def position(offset: int) -> types.Position:
+        nonlocal line
+        while line + 1 < len(starts) and starts[line + 1] <= offset:
+            line += 1
+        column = offset - starts[line]
+        if not plain:
+            column = to_client_column(text[starts[line]:offset], column, encoding)
+        return types.Position(line=line, character=column)
+
+    out: list[types.TextEdit] = []
+    for edit in edits:
+        start = position(edit.start)
+        out.append(types.TextEdit(range=types.Range(start=start, end=position(edit.end)), new_text=edit.text))
+    return out
 
 
 async def formatting(server: DrvlsServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
