@@ -37,6 +37,7 @@ SMOKED_ELSEWHERE = {
     "bench_emit.py": "tests/drv_emit/test_bench_emit_smoke.py",
     "bench_format.py": "tests/format/test_format_bench.py",
     "bench_images.py": "tests/microkit/test_microkit_images_bench.py",
+    "bench_lsp_format.py": "tests/bench/test_bench_lsp_format_smoke.py",
     "bench_navigation.py": "tests/bench/test_bench_navigation_smoke.py",
     "bench_preview.py": "tests/views/test_views_bench.py",
 }
