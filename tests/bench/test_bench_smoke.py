@@ -39,6 +39,7 @@ SMOKED_ELSEWHERE = {
     "bench_format.py": "tests/format/test_format_bench.py",
     "bench_hover.py": "tests/bench/test_bench_hover_smoke.py",
     "bench_images.py": "tests/microkit/test_microkit_images_bench.py",
+    "bench_lsp_format.py": "tests/bench/test_bench_lsp_format_smoke.py",
     "bench_navigation.py": "tests/bench/test_bench_navigation_smoke.py",
     "bench_preview.py": "tests/views/test_views_bench.py",
 }

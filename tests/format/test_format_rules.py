@@ -75,9 +75,23 @@ def test_camkes_indentation_spacing_and_blank_lines() -> None:
         '        component A a;\n        /* a\n     comment */\n    }\n}\n')
 
 
-@pytest.mark.parametrize("text", ["component A {\n", "}\ncomponent A {}\n", "/* never closed\n"])
-def test_camkes_unbalanced_files_are_refused(text: str) -> None:
+@pytest.mark.parametrize("text", ["component A {\n", "}\ncomponent A {}\n", "/* never closed\n",
+                                  "component A {\nprovides P p\nuses Q q;\n}\n",
+                                  "assembly { composition { component A = ; } }\n"])
+def test_camkes_files_with_syntax_errors_are_refused(text: str) -> None:
     assert isinstance(format_camkes(text), Refused)
+
+
+def test_tabs_indent_one_tab_a_level_and_count_for_the_line_length() -> None:
+    assert format_camkes("component A {\nprovides P p;\n}\n", CamkesFormatOptions(tabs=True)) == \
+        "component A {\n\tprovides P p;\n}\n"
+    text = HEAD + '<system>\n<protection_domain name="a"><map mr="r" vaddr="0x1" /></protection_domain>\n</system>\n'
+    assert format_system(text, FormatOptions(tabs=True)) == HEAD + (
+        '<system>\n\t<protection_domain name="a">\n\t\t<map mr="r" vaddr="0x1" />\n\t</protection_domain>\n'
+        '</system>\n')
+    # 2 tabs count 16 columns at indent 8: the map no longer fits in 40.
+    narrow = format_system(text, FormatOptions(indent=8, line_length=40, tabs=True))
+    assert isinstance(narrow, str) and '\t\t<map\n\t\t\tmr="r"\n\t\t\tvaddr="0x1" />' in narrow
 
 
 def test_settings_choose_indent_and_line_length() -> None:

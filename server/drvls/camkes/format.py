@@ -3,20 +3,26 @@
 Only white space at the start and end of lines changes, so the formatted file has the same tokens,
 the same preprocessor lines and comments, and the same meaning. Lines inside a block comment or
 continuing a preprocessor directive keep their own indentation; preprocessor lines start at
-column 0, as cpp's users write them. A file whose braces do not balance is refused.
+column 0, as cpp's users write them. A file with syntax errors (by the grammar, when it is built),
+or whose braces do not balance, is refused: re-indenting a broken file guesses at its structure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drvls.camkes import grammar
 from drvls.core.config import Settings
-from drvls.core.formatting import Refused, indent_width
+from drvls.core.formatting import Refused, indent_width, uses_tabs
 
 
 @dataclass(frozen=True)
 class CamkesFormatOptions:
     indent: int = 4
+    tabs: bool = False
+
+    def pad(self, depth: int) -> str:
+        return "\t" * depth if self.tabs else " " * (self.indent * depth)
 
 
 @dataclass
@@ -27,10 +33,13 @@ class _Scan:
 
 
 def format_file(text: str, settings: Settings) -> str | Refused:
-    return format_camkes(text, CamkesFormatOptions(indent_width(settings)))
+    return format_camkes(text, CamkesFormatOptions(indent_width(settings), uses_tabs(settings)))
 
 
 def format_camkes(text: str, options: CamkesFormatOptions = CamkesFormatOptions()) -> str | Refused:
+    tree = grammar.parse(text.encode("utf-8", "surrogatepass"))
+    if tree is not None and tree.root_node.has_error:
+        return Refused("the file has syntax errors: fix them first")
     scan = _Scan()
     out: list[str] = []
     blank = False
@@ -57,7 +66,7 @@ def format_camkes(text: str, options: CamkesFormatOptions = CamkesFormatOptions(
         stripped = _respace(stripped)
         closing = _leading_closers(stripped)
         depth = max(scan.depth - closing, 0)
-        out.append(" " * (options.indent * depth) + stripped)
+        out.append(options.pad(depth) + stripped)
         _advance(stripped, scan, stripped)
         if scan.depth < 0:
             return Refused("a `}` closes a block that was never opened: fix the braces first")

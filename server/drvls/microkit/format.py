@@ -4,8 +4,8 @@ Formatting must never change what the file means, so it only moves white space b
 attribute values, comments, processing instructions and any element holding text are copied
 byte for byte, and a file that is not well-formed XML (or is a cpp template) is refused rather
 than guessed at. A start tag that fits the line length stays on one line; a longer one puts each
-attribute on its own line. A tag preceded by a `drvls: ignore` comment is never split, so the
-comment keeps covering every attribute it silenced.
+attribute on its own line (a tab indent counts `indent` columns). A tag preceded by a
+`drvls: ignore` comment is never split, so the comment keeps covering every attribute it silenced.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from drvls.core.config import Settings
-from drvls.core.formatting import Refused, indent_width, line_length
+from drvls.core.formatting import Refused, indent_width, line_length, uses_tabs
 from drvls.microkit import legacy, xmltree
 
 # One attribute of a well-formed start tag (the file parsed without errors): name, `=`, quoted value.
@@ -28,10 +28,18 @@ ATTRIBUTE = re.compile(r"""\s+([^\s=/>]+)\s*=\s*("[^"]*"|'[^']*')""")
 class FormatOptions:
     indent: int = 4
     line_length: int = 120
+    tabs: bool = False
+
+    def pad(self, depth: int) -> str:
+        return "\t" * depth if self.tabs else " " * (self.indent * depth)
+
+    def width(self, line: str, depth: int) -> int:
+        """Columns a line takes, a tab indent counting `indent` columns a level."""
+        return len(line) + (depth * (self.indent - 1) if self.tabs else 0)
 
 
 def format_file(text: str, settings: Settings) -> str | Refused:
-    return format_system(text, FormatOptions(indent_width(settings), line_length(settings)))
+    return format_system(text, FormatOptions(indent_width(settings), line_length(settings), uses_tabs(settings)))
 
 
 def format_system(text: str, options: FormatOptions = FormatOptions()) -> str | Refused:
@@ -97,7 +105,7 @@ class _Writer:
     def block(self, raw: str, depth: int) -> None:
         """Verbatim text whose first line is indented; later lines keep their own white space."""
         first, *rest = raw.split("\n")
-        self.lines.append(" " * (self.options.indent * depth) + first)
+        self.lines.append(self.options.pad(depth) + first)
         self.lines.extend(rest)
 
     def element(self, node: Node, depth: int, silenced: bool) -> None:
@@ -117,16 +125,16 @@ class _Writer:
             return
         assert content is not None
         self.items(content.children, depth + 1)
-        self.lines.append(" " * (self.options.indent * depth) + f"</{name}>")
+        self.lines.append(self.options.pad(depth) + f"</{name}>")
 
     def start_tag(self, name: str, attrs: list[str], depth: int, close: str, silenced: bool) -> None:
-        pad = " " * (self.options.indent * depth)
+        pad = self.options.pad(depth)
         ending = " />" if close == "/>" else ">"
         one_line = pad + "<" + " ".join([name, *attrs]) + ending
-        if len(one_line) <= self.options.line_length or len(attrs) < 2 or silenced:
+        if self.options.width(one_line, depth) <= self.options.line_length or len(attrs) < 2 or silenced:
             self.lines.append(one_line)
             return
-        inner = " " * (self.options.indent * (depth + 1))
+        inner = self.options.pad(depth + 1)
         self.lines.append(f"{pad}<{name}")
         self.lines.extend(inner + a for a in attrs[:-1])
         self.lines.append(inner + attrs[-1] + ending)

@@ -30,6 +30,8 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.requests.code_action",
     "drvls.lsp.requests.hover",
     "drvls.lsp.requests.completion",
+    "drvls.lsp.requests.formatting",
+    "drvls.lsp.requests.range_formatting",
     "drvls.lsp.features.drv_preview",
     "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",
