@@ -14,10 +14,20 @@ from lsprotocol import types
 from prerequisites import corpus_path
 from pytest_lsp import LanguageClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "navigation"))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lsp"))
 from lsp_support import EDITOR_DEFAULTS, RECORDING, WAIT, RecordingClient, start_editor
+from nav_support import open_file as open_path
 
-__all__ = ["WAIT", "RecordingClient", "annotations_client", "open_corpus", "open_path", "text_before"]
+__all__ = ["SYSTEMS", "WAIT", "RecordingClient", "annotations_client", "open_corpus", "open_path", "text_before"]
+
+# Corpus systems with maps, VMs and channels (the last has no channels).
+SYSTEMS = [
+    ("au-ts__lionsos", "examples", "kitty", "kitty.system"),
+    ("au-ts__libmicrokitco", "example", "benchmarks", "validation_2_notify", "validation_notify.system"),
+    ("au-ts__sddf", "examples", "timer", "timer.system"),
+    ("au-ts__libvmm", "examples", "simple", "board", "qemu_virt_aarch64", "simple.system"),
+]
 
 
 @pytest_lsp.fixture(config=RECORDING, scope="module", loop_scope="module")
@@ -28,16 +38,6 @@ async def annotations_client(lsp_client: LanguageClient, tmp_path_factory: pytes
                                            dict(EDITOR_DEFAULTS))
     yield lsp_client
     await lsp_client.shutdown_session()
-
-
-def open_path(client: RecordingClient, path: Path, language_id: str) -> tuple[str, str]:
-    """Open a real file in the editor as it is on disk: (URI, text)."""
-    text = path.read_text(encoding="utf-8")
-    uri = path.as_uri()
-    client.editor.versions[uri] = 1
-    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=uri, language_id=language_id, version=1, text=text)))
-    return uri, text
 
 
 def open_corpus(client: RecordingClient, family: str, parts: tuple[str, ...]) -> tuple[str, str, Path]:

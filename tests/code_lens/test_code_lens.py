@@ -9,17 +9,11 @@ import asyncio
 import xml.etree.ElementTree as ET
 
 import pytest
-from annotation_support import WAIT, RecordingClient, open_corpus
+from annotation_support import SYSTEMS, WAIT, RecordingClient, open_corpus
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-SYSTEMS = [
-    ("au-ts__lionsos", "examples", "kitty", "kitty.system"),
-    ("au-ts__libmicrokitco", "example", "benchmarks", "validation_2_notify", "validation_notify.system"),
-    ("au-ts__sddf", "examples", "timer", "timer.system"),
-    ("au-ts__libvmm", "examples", "simple", "board", "qemu_virt_aarch64", "simple.system"),
-]
 CAMKES = ("seL4__camkes", "apps", "hierarchical-components", "hierarchical-components.camkes")
 SIGN_TITLE = "Sign this file with drvls"
 

@@ -12,17 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from annotation_support import WAIT, RecordingClient, open_corpus, text_before
+from annotation_support import SYSTEMS, WAIT, RecordingClient, open_corpus, text_before
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-SYSTEMS = [
-    ("au-ts__lionsos", "examples", "kitty", "kitty.system"),
-    ("au-ts__libmicrokitco", "example", "benchmarks", "validation_2_notify", "validation_notify.system"),
-    ("au-ts__sddf", "examples", "timer", "timer.system"),
-    ("au-ts__libvmm", "examples", "simple", "board", "qemu_virt_aarch64", "simple.system"),
-]
 EVERYWHERE = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=100_000, character=0))
 
 
