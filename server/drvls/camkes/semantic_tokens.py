@@ -3,13 +3,17 @@
 The query runs over the analysis's tree of the text as written (no second parse); only a file the
 analysis read through cpp has no such tree, and is parsed here once. Capture names map to the
 standard legend of `core/semantic_tokens.py`; captures with no standard meaning (punctuation,
-embedded macro bodies) give no token. Where captures cover the same node the query's first pattern
-wins (tree-sitter's own precedence); a node inside a captured node cuts it, so tokens never overlap.
+embedded macro bodies) are disabled in the query. Where captures cover the same node the capture
+named first in the query wins; a node inside a captured node cuts it, so tokens never overlap.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from drvls.camkes import grammar
@@ -54,16 +58,29 @@ def token_kind(capture: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-def _query() -> Any:
-    """The compiled highlight query, once per thread (query cursors are not shared across threads)."""
-    query = getattr(_local, "highlights", None)
-    if query is None:
+@dataclass(frozen=True)
+class Highlights:
+    """The compiled query, with the captures that give no token disabled, and each capture's rank."""
+
+    query: Any
+    rank: dict[str, int]  # the capture named first in the query wins on a node captured twice
+
+
+def _highlights() -> Highlights:
+    """Compiled once per thread (query cursors are not shared across threads)."""
+    found: Highlights | None = getattr(_local, "highlights", None)
+    if found is None:
         import tree_sitter
         import tree_sitter_camkes
 
         lang: Any = grammar.language()
-        query = _local.highlights = tree_sitter.Query(lang, tree_sitter_camkes.HIGHLIGHTS_QUERY)
-    return query
+        query = tree_sitter.Query(lang, tree_sitter_camkes.HIGHLIGHTS_QUERY)
+        names = [query.capture_name(n) for n in range(query.capture_count)]  # in order of first appearance
+        for name in names:
+            if token_kind(name) is None:
+                query.disable_capture(name)
+        found = _local.highlights = Highlights(query, {name: n for n, name in enumerate(names)})
+    return found
 
 
 def semantic_tokens(analysis: Analysis, text: str) -> list[Token] | None:
@@ -76,24 +93,27 @@ def semantic_tokens(analysis: Analysis, text: str) -> list[Token] | None:
     return tokens_of_tree(tree, text) if tree is not None else []
 
 
+Kind = tuple[str, tuple[str, ...]]
+Span = tuple[int, int, Kind]  # UTF-8 byte offsets
+_WIDE = 1 << 40  # `start * _WIDE - end` sorts by start, longer spans first
+
+
 def tokens_of_tree(tree: Any, text: str) -> list[Token]:
     import tree_sitter
 
-    chosen: dict[tuple[int, int], tuple[int, tuple[str, tuple[str, ...]]]] = {}
-    for pattern, captures in tree_sitter.QueryCursor(_query()).matches(tree.root_node):
-        for name, nodes in captures.items():
-            kind = token_kind(name)
-            if kind is None:
-                continue
-            for node in nodes:
-                key = (node.start_byte, node.end_byte)
-                if key[0] < key[1] and (key not in chosen or pattern < chosen[key][0]):
-                    chosen[key] = (pattern, kind)
-    spans = flatten(sorted(((s, e, kind) for (s, e), (_, kind) in chosen.items()), key=lambda x: (x[0], -x[1])))
-    return list(_on_lines(spans, LineIndex(text)))
-
-
-Span = tuple[int, int, tuple[str, tuple[str, ...]]]
+    highlights = _highlights()
+    chosen: dict[int, tuple[int, int, int, Kind]] = {}
+    for name, nodes in tree_sitter.QueryCursor(highlights.query).captures(tree.root_node).items():
+        kind, rank = token_kind(name), highlights.rank[name]
+        if kind is None:
+            continue
+        for node in nodes:
+            start, end = node.start_byte, node.end_byte
+            key = start * _WIDE - end
+            if start < end and (key not in chosen or rank < chosen[key][0]):
+                chosen[key] = (rank, start, end, kind)
+    spans = flatten([chosen[key][1:] for key in sorted(chosen)])
+    return list(_on_lines(spans, Columns(text)))
 
 
 def flatten(spans: list[Span]) -> list[Span]:
@@ -120,12 +140,41 @@ def flatten(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _on_lines(spans: list[Span], index: LineIndex) -> Any:
+class Columns:
+    """Byte offsets → (line, code-point column): a search in the line starts when the text is ASCII
+    with `\n` line ends (nearly every file), else the line index, which knows `\r` and wide characters."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+        if text.isascii() and "\r" not in text:
+            self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    @cached_property
+    def index(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if self.starts is not None:
+            line = bisect_right(self.starts, offset) - 1
+            return line, offset - self.starts[line]
+        found = self.index.position(offset)
+        return found.line, found.character
+
+    def line_length(self, line: int) -> int:
+        return len(self.index.line_text(line))
+
+
+def _on_lines(spans: list[Span], columns: Columns) -> Any:
     """Each span as tokens of one line each (a block comment gives one token per line)."""
     for start, end, (kind, modifiers) in spans:
-        first, last = index.position(start), index.position(end)
-        for line in range(first.line, last.line + 1):
-            begin = first.character if line == first.line else 0
-            stop = last.character if line == last.line else len(index.line_text(line))
+        (first_line, first_col), (last_line, last_col) = columns.position(start), columns.position(end)
+        if first_line == last_line:
+            if last_col > first_col:
+                yield Token(first_line, first_col, last_col - first_col, kind, modifiers)
+            continue
+        for line in range(first_line, last_line + 1):
+            begin = first_col if line == first_line else 0
+            stop = last_col if line == last_line else columns.line_length(line)
             if stop > begin:
                 yield Token(line, begin, stop - begin, kind, modifiers)
