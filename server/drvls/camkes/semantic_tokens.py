@@ -113,7 +113,7 @@ def tokens_of_tree(tree: Any, text: str) -> list[Token]:
             if start < end and (key not in chosen or rank < chosen[key][0]):
                 chosen[key] = (rank, start, end, kind)
     spans = flatten([chosen[key][1:] for key in sorted(chosen)])
-    return list(_on_lines(spans, Columns(text)))
+    return _on_lines(spans, Columns(text))
 
 
 def flatten(spans: list[Span]) -> list[Span]:
@@ -165,16 +165,19 @@ class Columns:
         return len(self.index.line_text(line))
 
 
-def _on_lines(spans: list[Span], columns: Columns) -> Any:
+def _on_lines(spans: list[Span], columns: Columns) -> list[Token]:
     """Each span as tokens of one line each (a block comment gives one token per line)."""
+    out: list[Token] = []
+    position = columns.position
     for start, end, (kind, modifiers) in spans:
-        (first_line, first_col), (last_line, last_col) = columns.position(start), columns.position(end)
+        (first_line, first_col), (last_line, last_col) = position(start), position(end)
         if first_line == last_line:
             if last_col > first_col:
-                yield Token(first_line, first_col, last_col - first_col, kind, modifiers)
+                out.append(Token(first_line, first_col, last_col - first_col, kind, modifiers))
             continue
         for line in range(first_line, last_line + 1):
             begin = first_col if line == first_line else 0
             stop = last_col if line == last_line else columns.line_length(line)
             if stop > begin:
-                yield Token(line, begin, stop - begin, kind, modifiers)
+                out.append(Token(line, begin, stop - begin, kind, modifiers))
+    return out

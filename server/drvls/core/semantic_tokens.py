@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from drvls.core.languages import Analysis
@@ -35,9 +35,9 @@ _MODIFIER_BIT = {name: 1 << n for n, name in enumerate(TOKEN_MODIFIERS)}
 TOKEN_WIDTH = 5  # integers per token in the encoding
 
 
-@dataclass(frozen=True, order=True)
-class Token:
-    """One token on one line: `start` and `length` in code points; `type` and `modifiers` from the legend."""
+class Token(NamedTuple):
+    """One token on one line: `start` and `length` in code points; `type` and `modifiers` from the legend.
+    A named tuple: immutable, ordered by position, and cheap to make by the ten thousand."""
 
     line: int
     start: int
@@ -67,13 +67,16 @@ def tokens_for(analysis: Analysis, text: str) -> list[Token] | None:
 def encode(tokens: Iterable[Token]) -> list[int]:
     """The protocol's relative encoding of tokens sorted by position (columns already in client units)."""
     data: list[int] = []
+    kinds: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}
     line = start = 0
     for token in tokens:
-        delta_start = token.start - start if token.line == line else token.start
-        modifiers = 0
-        for name in token.modifiers:
-            modifiers |= _MODIFIER_BIT[name]
-        data += (token.line - line, delta_start, token.length, _TYPE_INDEX[token.type], modifiers)
+        kind = kinds.get((token.type, token.modifiers))
+        if kind is None:
+            bits = 0
+            for name in token.modifiers:
+                bits |= _MODIFIER_BIT[name]
+            kind = kinds[(token.type, token.modifiers)] = (_TYPE_INDEX[token.type], bits)
+        data += (token.line - line, token.start - start if token.line == line else token.start, token.length, *kind)
         line, start = token.line, token.start
     return data
 

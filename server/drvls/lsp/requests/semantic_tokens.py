@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -41,7 +40,7 @@ def client_columns(tokens: list[core.Token], text: str, mapper: PositionMapper) 
             continue
         start = to_client_column(line, token.start, mapper.encoding)
         end = to_client_column(line, token.start + token.length, mapper.encoding)
-        out.append(replace(token, start=start, length=end - start))
+        out.append(token._replace(start=start, length=end - start))
     return out
 
 
