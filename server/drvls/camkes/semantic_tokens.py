@@ -89,7 +89,9 @@ def semantic_tokens(analysis: Analysis, text: str) -> list[Token] | None:
     if not grammar.available():
         return []
     state = analysis.state
-    tree = state.tree if isinstance(state, CamkesState) else grammar.parse(text.encode("utf-8", "surrogatepass"))
+    # A tree is read by one thread at a time: each request reads its own (shallow, cheap) copy.
+    own = isinstance(state, CamkesState)
+    tree = state.tree.copy() if own else grammar.parse(text.encode("utf-8", "surrogatepass"))
     return tokens_of_tree(tree, text) if tree is not None else []
 
 
