@@ -22,4 +22,6 @@ SECTION = Section("microkit", "Microkit target", (
     # `--config` as the `microkit` tool spells it: the board configuration inside the SDK.
     Option("config", "string", "debug", "the SDK board configuration (`debug`, `release`, …)", flag="--config",
            metavar="NAME"),
+    Option("inlay_hints", "bool", True, "inlay hints in the editor: where each map ends, region sizes in human "
+           "units, the PD at the other end of a channel id", editor_only=True),
 ), doc="microkit.md")

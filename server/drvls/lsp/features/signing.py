@@ -5,12 +5,12 @@ from an untrusted key; unsigned files get a "sign" lens when a key is configured
 diagnostic for edited files comes from the core's signing post-check on the buffer's text.
 `drvls.signCurrentFile` signs the file on disk with the key named by the `signing.key` setting;
 `drvls.signatureState` reports a file's signature state (the VS Code status bar and verify command).
+The lens is served by the one code lens request (`lsp/requests/code_lens.py`), beside the families'.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +30,6 @@ from drvls.signing.verify import Verdict, verify_bytes
 
 if TYPE_CHECKING:
     from drvls.lsp.server import DrvlsServer
-
-log = logging.getLogger(__name__)
 
 SIGN_COMMAND = "drvls.signCurrentFile"
 STATE_COMMAND = "drvls.signatureState"
@@ -182,15 +180,6 @@ def on_disk_change(server: DrvlsServer, path: Path) -> None:
 
 def register(server: DrvlsServer) -> None:
     server.disk_listeners.append(lambda path: on_disk_change(server, path))
-
-    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
-    async def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
-        try:  # verifying a signature reads and hashes the file: on a worker thread, from a snapshot
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(server.thread_pool, code_lenses, server, params.text_document.uri)
-        except Exception:
-            log.exception("signature code lens failed")
-            return []
 
     @server.command(STATE_COMMAND)
     async def signature_state_command(*args: Any) -> dict[str, Any]:
