@@ -45,9 +45,16 @@ def from_client_column(line_text: str, units: int, encoding: str) -> int:
 class PositionMapper:
     """Converts core positions of one text to client positions (and back)."""
 
-    def __init__(self, text: str, encoding: str) -> None:
-        self.index = LineIndex(text)
+    def __init__(self, text: str, encoding: str, index: LineIndex | None = None) -> None:
+        """`index`: the text's line index when the caller holds one (it is O(file) to build)."""
+        self.index = index if index is not None and index.text is text else LineIndex(text)
         self.encoding = encoding
+        self._plain = encoding == UTF32 or self.index._ascii  # client columns are code points
+
+    def _column(self, line: int, character: int) -> int:
+        if self._plain:
+            return character
+        return to_client_column(self._line(line), character, self.encoding)
 
     def _line(self, line: int) -> str:
         if line >= self.index.line_count:
@@ -55,8 +62,7 @@ class PositionMapper:
         return self.index.line_bytes(line).decode("utf-8", "surrogatepass")
 
     def position(self, pos: core.Position) -> types.Position:
-        return types.Position(line=pos.line,
-                              character=to_client_column(self._line(pos.line), pos.character, self.encoding))
+        return types.Position(line=pos.line, character=self._column(pos.line, pos.character))
 
     def range(self, rng: core.Range) -> types.Range:
         return types.Range(start=self.position(rng.start), end=self.position(rng.end))
@@ -133,7 +139,8 @@ def diagnostics(
     encoding: str,
     read_text: TextReader,
     docs_url: str | None = None,
+    index: LineIndex | None = None,
 ) -> list[types.Diagnostic]:
     """All diagnostics of one analysed text (the text they were computed on, not a newer one)."""
-    mapper = PositionMapper(text, encoding)
+    mapper = PositionMapper(text, encoding, index)
     return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]

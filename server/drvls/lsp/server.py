@@ -219,7 +219,7 @@ class DrvlsServer(LanguageServer):
         """The position mapper of an analysed text, built once per result (its line index is O(file))."""
         cached = self._mapper
         if cached is None or cached[0] is not outcome:
-            cached = self._mapper = (outcome, PositionMapper(outcome.text, self.encoding))
+            cached = self._mapper = (outcome, PositionMapper(outcome.text, self.encoding, outcome.lines))
         return cached[1]
 
     def closed_index(self, path: Path) -> SymbolIndex | None:

@@ -111,7 +111,9 @@ class MicrokitAnalyzer:
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         target, problems = resolve(ctx.settings, source.path)
         text = source.text
-        index = snapshot.LazyLineIndex(text, text.encode("utf-8", "surrogatepass"))
+        given = source.lines
+        index = given if given is not None and given.text is text else \
+            snapshot.LazyLineIndex(text, text.encode("utf-8", "surrogatepass"))
         data = index.data
         diagnostics = [Diagnostic(codes.TARGET_SETTING.code, codes.TARGET_SETTING.severity, p, index.range(0, 0))
                        for p in problems]
