@@ -6,6 +6,8 @@ negotiated UTF-8 or UTF-32, so every range crossing the boundary goes through he
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +68,13 @@ class PositionMapper:
 
     def range(self, rng: core.Range) -> types.Range:
         return types.Range(start=self.position(rng.start), end=self.position(rng.end))
+
+    def range_json(self, rng: core.Range) -> dict[str, dict[str, int]]:
+        """`range` as the JSON the protocol sends: for answers of thousands of ranges, where building
+        lsprotocol objects first was most of the cost."""
+        start, end = rng.start, rng.end
+        return {"start": {"line": start.line, "character": self._column(start.line, start.character)},
+                "end": {"line": end.line, "character": self._column(end.line, end.character)}}
 
     def core_position(self, pos: types.Position) -> core.Position:
         """A client position as a code-point position; past the line's end means its end (before any `\r`)."""
@@ -141,6 +150,40 @@ def diagnostics(
     docs_url: str | None = None,
     index: LineIndex | None = None,
 ) -> list[types.Diagnostic]:
-    """All diagnostics of one analysed text (the text they were computed on, not a newer one)."""
+    """All diagnostics of one analysed text (the text they were computed on, not a newer one).
+
+    Where every column is a code point, a diagnostic equal to one of the document's previous
+    conversion converts to the same LSP value, so a keystroke converts only what changed."""
     mapper = PositionMapper(text, encoding, index)
-    return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+    if not mapper._plain:
+        return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+    key = (encoding, docs_url, path)
+    with _converted_lock:
+        before = _converted.get(uri)
+    known = before[1] if before is not None and before[0] == key else {}
+    done: dict[core.Diagnostic, types.Diagnostic] = {}
+    out = []
+    for d in items:
+        converted = known.get(d)
+        if converted is None:
+            converted = diagnostic(d, uri, path, mapper, read_text, docs_url)
+        if _same_file(d, path):  # related locations elsewhere read another file, which may change
+            done[d] = converted
+        out.append(converted)
+    with _converted_lock:
+        _converted[uri] = (key, done)
+        _converted.move_to_end(uri)
+        while len(_converted) > CONVERTED_DOCUMENTS:
+            _converted.popitem(last=False)
+    return out
+
+
+def _same_file(diag: core.Diagnostic, path: Path | None) -> bool:
+    return all(item.path is None or (path is not None and Path(item.path) == path) for item in diag.related)
+
+
+# Each document's last conversion (only ever read back for an equal core diagnostic; LSP values sent
+# are never changed), for the documents converted most recently.
+_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, types.Diagnostic]]] = OrderedDict()
+_converted_lock = threading.Lock()
+CONVERTED_DOCUMENTS = 64

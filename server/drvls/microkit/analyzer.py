@@ -48,6 +48,13 @@ class Checked:
     context: frozenset[str] | None = None  # domain names declared before it (its check depends on them)
     deps: frozenset[Path] = frozenset()  # files read while checking it (prefill files)
     key: Key | None = None  # None: depends on files, so never reused from the cache
+    _signature: list[Any] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def signature(self) -> Any:
+        """The facts of its item the cross checks read, computed once (the next edit compares with it)."""
+        if not self._signature:
+            self._signature.append(incremental.signature(self.item))
+        return self._signature[0]
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,8 @@ class MicrokitAnalyzer:
         deps: set[Path] = set()
         with gc_paused():
             issues, state = self.run(previous, target, data, list(ctx.edits), source, deps)
-        ctx.check_deadline()  # the time budget (core/engine.py): before converting the findings
-        diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
+            ctx.check_deadline()  # the time budget (core/engine.py): before converting the findings
+            diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
         diagnostics = target_note.annotate(diagnostics, target, ctx.settings)
         return snapshot.MicrokitAnalysis(diagnostics, state=state, dependencies=frozenset(deps), source=source,
                                          index=index)
@@ -560,7 +567,7 @@ class Run:
         if old.deps or fresh.deps:
             deps = {d for c in items for d in c.deps}
         cross_issues: tuple[Issue, ...] | None = None
-        if not facts.located and incremental.signature(old.item) == incremental.signature(fresh.item):
+        if not facts.located and old.signature() == fresh.signature():
             shift = incremental.Shift(old.anchor, fresh.anchor, edit.start_byte - start, edit.old_end_byte - start,
                                       delta)
             cross_issues = incremental.remap(facts.cross_issues, shift)
