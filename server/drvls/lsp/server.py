@@ -28,7 +28,7 @@ from drvls import __version__
 from drvls.core.discovery import iter_files
 from drvls.core.languages import invalidate
 from drvls.core.symbols import SymbolIndex
-from drvls.lsp import checking
+from drvls.lsp import checking, convert
 from drvls.lsp.checking import Outcome
 from drvls.lsp.convert import PositionMapper
 from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, uri_to_path
@@ -112,7 +112,7 @@ class DrvlsServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("drvls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-                         protocol_cls=DrvlsProtocol)
+                         protocol_cls=DrvlsProtocol, converter_factory=convert.converter)
         self.documents = DocumentStore()
         self.view = BufferWorkspace(self.documents)
         self.settings = EditorSettings(on_error=self._config_error_from_worker)

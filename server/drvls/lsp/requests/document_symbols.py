@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from drvls.core.symbols import OutlineNode, SymbolIndex
+from drvls.lsp.convert import Prepared
 from drvls.lsp.navigation import Target, symbol_kind, target
 
 if TYPE_CHECKING:
@@ -43,18 +44,18 @@ def convert(here: Target, nodes: tuple[OutlineNode, ...]) -> Outline:
 
 # The last answer per document, with the index it was made from (an immutable snapshot's) and the
 # position encoding: a new analysis has a new index, so a stale answer is never served.
-_answers: OrderedDict[str, tuple[SymbolIndex, str, Outline]] = OrderedDict()
+_answers: OrderedDict[str, tuple[SymbolIndex, str, Prepared]] = OrderedDict()
 _answers_lock = threading.Lock()
 ANSWERS = 32
 
 
-def outline(here: Target, encoding: str) -> Outline:
+def outline(here: Target, encoding: str) -> Prepared:
     index = here.query.index
     with _answers_lock:
         kept = _answers.get(here.uri)
     if kept is not None and kept[0] is index and kept[1] == encoding:
         return kept[2]
-    answer = convert(here, here.query.outline())
+    answer = Prepared(convert(here, here.query.outline()))
     with _answers_lock:
         _answers[here.uri] = (index, encoding, answer)
         _answers.move_to_end(here.uri)
@@ -63,15 +64,15 @@ def outline(here: Target, encoding: str) -> Outline:
     return answer
 
 
-async def document_symbols(server: DrvlsServer, params: types.DocumentSymbolParams) -> Outline:
+async def document_symbols(server: DrvlsServer, params: types.DocumentSymbolParams) -> Prepared:
     here = await target(server, params.text_document.uri)
     if here is None:
-        return []
+        return Prepared()
     loop = asyncio.get_running_loop()  # thousands of symbols on a big file: converted off the event loop
     return await loop.run_in_executor(server.thread_pool, lambda: outline(here, server.encoding))
 
 
 def register(server: DrvlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    async def on_document_symbols(params: types.DocumentSymbolParams) -> Outline:
+    async def on_document_symbols(params: types.DocumentSymbolParams) -> Prepared:
         return await document_symbols(server, params)
