@@ -58,3 +58,12 @@ def test_line_starts_blocks_are_shared_and_never_changed() -> None:
     assert table.to_list() == starts
     assert moved.to_list() == [s if s <= 700 else s + 5 for s in starts]
     assert moved._blocks[-1] is table._blocks[-1]
+
+
+def test_microkit_lazy_index_ends_lines_where_the_full_index_does() -> None:
+    """The analyzer's lazy index (counting `\\n` for its first lookups) agrees on a lone `\\r`."""
+    from drvls.microkit.snapshot import LazyLineIndex
+
+    text = "<system>\r<x/>\r\n<y/>\n</system>"
+    lazy, full = LazyLineIndex(text, text.encode()), LineIndex(text)
+    assert [lazy.position(i) for i in range(len(text) + 1)] == [full.position(i) for i in range(len(text) + 1)]

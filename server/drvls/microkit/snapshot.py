@@ -98,7 +98,8 @@ class LazyLineIndex(LineIndex):
         self.data = data
         self._ascii = len(data) == len(text)
         self._full: LineIndex | None = None
-        self._direct = 0
+        # Counting `\n` finds lines only where no `\r` ends one: otherwise the table from the start.
+        self._direct = 0 if b"\r" not in data else self.DIRECT
 
     def _table(self) -> LineIndex:
         if self._full is None:
