@@ -56,7 +56,7 @@ def apply(text: str, start: int, delete: int, insert: str) -> tuple[str, Edit]:
 
 edits_strategy = st.lists(
     st.tuples(st.integers(min_value=0, max_value=len(BASE)), st.integers(min_value=0, max_value=6),
-              st.sampled_from(["", "x", "1", '"', "<", ">", "/>", " ", "\n", "0x", 'pp="true"', "é"])),
+              st.sampled_from(["", "x", "1", '"', "<", ">", "/>", " ", "\n", "0x", 'pp="true"', "é", "/", "*", "#"])),
     min_size=1, max_size=12)
 
 
@@ -229,3 +229,13 @@ def test_an_edit_inside_one_element_parses_that_element_alone() -> None:
     fourth = analyse(text4, third, [edit4])
     assert text4 == text
     assert key(fourth.diagnostics) == key(second.diagnostics)
+
+
+def test_an_edit_that_completes_a_c_comment_makes_a_template() -> None:
+    """`/` was already there: the edit adds only `*`, and the file becomes a cpp template."""
+    first = analyse(BASE)
+    offset = BASE.index("/>") + 1
+    text, edit = apply(BASE, offset, 0, "*")
+    after = analyse(text, first, [edit])
+    assert key(after.diagnostics) == key(analyse(text).diagnostics)
+    assert "MK113" in {d.code for d in after.diagnostics}

@@ -6,15 +6,11 @@ Lines and columns are 1-based everywhere here; columns count code points (SARIF 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from drvls import __version__
-from drvls.cli.fingerprint import Occurrences, fingerprint, relative_path
-from drvls.cli.gitlab import gitlab_report
-from drvls.core.atomic import atomic_write_bytes
 from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic, FileDiagnostics, Range, Severity
 from drvls.core.rules import DOCS_URL_TEMPLATE, INFORMATION_URI, lookup
@@ -78,6 +74,8 @@ JSON_SCHEMA_VERSION = 1
 def _json(results: list[FileDiagnostics]) -> str:
     """The stable JSON report (`docs/json-report.schema.json`); `version` changes only when a field
     is removed or changes meaning, never when one is added."""
+    import json  # the report formats' modules load only when one is asked for: start-up of a text run
+
     items = [_json_item(r.path, d) for r in results for d in r.diagnostics]
     doc = {"version": JSON_SCHEMA_VERSION, "tool": {"name": "drvls", "version": __version__},
            "files_checked": len(results), "diagnostics": items}
@@ -94,6 +92,8 @@ SRCROOT = "%SRCROOT%"
 def _artifact(path: str | None) -> dict[str, str]:
     """A location relative to the checkout root (the current folder) when the file is inside it, as
     code scanning needs; an absolute `file:` URI otherwise."""
+    from drvls.cli.fingerprint import relative_path
+
     if path is None:
         return {"uri": "untitled"}
     relative = relative_path(path)
@@ -132,6 +132,10 @@ def _rule_descriptor(code: str, template: str | None) -> dict[str, Any]:
 
 
 def _sarif(results: list[FileDiagnostics], template: str | None = None) -> str:
+    import json
+
+    from drvls.cli.fingerprint import Occurrences, fingerprint
+
     used = sorted({d.code for r in results for d in r.diagnostics})
     rules = [_rule_descriptor(code, template) for code in used]
     index = {code: i for i, code in enumerate(used)}
@@ -203,6 +207,8 @@ def render(results: list[FileDiagnostics], fmt: str, settings: Settings | None =
     if fmt == "sarif":
         return _sarif(results, str(docs) if docs else None)
     if fmt == "gitlab":
+        from drvls.cli.gitlab import gitlab_report
+
         return gitlab_report(results)
     return {"json": _json, "github": _github}[fmt](results)
 
@@ -214,4 +220,6 @@ def write_report(results: list[FileDiagnostics], fmt: str, output: Path | None, 
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from drvls.core.atomic import atomic_write_bytes
+
     atomic_write_bytes(output, text.encode("utf-8"))

@@ -7,7 +7,6 @@ import difflib
 import sys
 from typing import Any
 
-from drvls.core.rule_sites import explanation, messages
 from drvls.core.rules import RuleInfo, all_rules, lookup
 
 
@@ -44,6 +43,8 @@ def render_table(rules: list[RuleInfo]) -> str:
 
 def render_rule(info: RuleInfo) -> str:
     """One rule in full: what it means, where and when it is reported, an example, the module."""
+    from drvls.core.rule_sites import explanation, messages  # reads the package source: not at start-up
+
     lines = [f"{info.code} {info.name} ({info.family}, default severity {info.severity.label})", "",
              info.explanation or explanation(info.code, info.summary), ""]
     if info.example:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +11,8 @@ from drvls.cli.errors import UsageError
 def shard_of(path: Path, total: int) -> int:
     """The 1-based shard a file belongs to: a hash of its path, so adding or removing other files
     never moves it, and every machine computes the same split."""
+    import hashlib  # only for `--shard`: not on the start-up path of every check
+
     digest = hashlib.blake2b(path.as_posix().encode("utf-8", "surrogateescape"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % total + 1
 
@@ -22,6 +22,8 @@ def take_shard(files: Sequence[Path], index: int, total: int) -> list[Path]:
 
 
 def _git(args: list[str], cwd: Path) -> str:
+    import subprocess  # only for `--changed-since`
+
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except OSError as exc:

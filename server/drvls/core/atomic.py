@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -145,6 +144,8 @@ def _write_synced(pool: ThreadPoolExecutor, files: Sequence[tuple[Path, bytes]],
 
 def _write_temp(path: Path, data: bytes, fallback: int) -> tuple[int, Path]:
     """A temp file beside `path` holding `data` with the target's mode, still open and not yet synced."""
+    import tempfile  # not on the start-up path of a run that writes nothing
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_folder_of(path))
     try:
         _write_fully(fd, data)
@@ -182,6 +183,8 @@ def new_file_mode() -> int:
 def _synced_temp(path: Path, data: bytes, mode: int | None) -> Path:
     """A temp file beside `path` holding `data`, synced to disk, with the mode the target will have."""
     mode = _mode_for(path, mode, None)
+    import tempfile  # not on the start-up path of a run that writes nothing
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_folder_of(path))
     tmp = Path(name)
     try:

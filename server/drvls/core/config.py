@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +162,8 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 def read_config_file(path: Path) -> dict[str, Any] | None:
     """The drvls table of a config file; None for a pyproject.toml without [tool.drvls]."""
+    import tomllib  # only once a config file is found: a run without one does not pay for the parser
+
     raw = read_bounded(path, MAX_CONFIG_SIZE)
     if isinstance(raw, ReadProblem):
         raise ConfigError(f"{path.name}: cannot read config: {raw.reason}")

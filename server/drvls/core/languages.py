@@ -19,6 +19,7 @@ from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
 from drvls.core.reading import ReadProblem, read_bounded
 from drvls.core.symbols import EMPTY_INDEX, SymbolIndex
+from drvls.core.text import LineIndex
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class SourceFile:
     # Why `data` is empty when the file could not be read (too large, unreadable): post-checks such
     # as `--require-signatures` still report the file, from this reason.
     unread: str | None = None
+    # The line index of `text` when the caller keeps one per version (the server, updated per edit),
+    # so an analyzer need not scan the whole text again to place its findings.
+    lines: LineIndex | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

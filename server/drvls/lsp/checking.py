@@ -16,6 +16,7 @@ from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
 from drvls.core.engine import check_source, check_unread, decode, read_source
 from drvls.core.languages import Analysis, AnalysisContext, SourceFile, analyzer_for
+from drvls.core.text import LineIndex
 from drvls.lsp import convert
 from drvls.lsp.documents import BufferWorkspace, Snapshot
 
@@ -34,6 +35,7 @@ class Outcome:
     dependencies: frozenset[Path] = field(default_factory=frozenset)
     # The text the analysis saw, so positions of later requests are mapped against it.
     text: str = ""
+    lines: LineIndex | None = None  # its line index, when the run had one
 
 
 def analyse_snapshot(
@@ -52,14 +54,15 @@ def analyse_snapshot(
         outcome = analyse_file(snap.path, snap.uri, settings, workspace, encoding, docs_url)
         return Outcome(snap.version, snap.generation, outcome.analysis, outcome.diagnostics,
                        dependencies=outcome.dependencies)
-    source = SourceFile(path=snap.path, data=snap.text.encode("utf-8", "surrogatepass"), text=snap.text,
-                        version=snap.version, uri=snap.uri)
+    lines = snap.lines if snap.lines is not None and snap.lines.text is snap.text else LineIndex(snap.text)
+    source = SourceFile(path=snap.path, data=lines.data, text=snap.text, version=snap.version, uri=snap.uri,
+                        lines=lines)
     ctx = AnalysisContext(settings=settings, workspace=workspace, previous=snap.previous, edits=snap.edits,
                           session={"interface": "lsp"})
     analysis = check_source(source, ctx)
-    items = _to_lsp(analysis.diagnostics, snap.uri, snap.path, snap.text, encoding, workspace, docs_url)
+    items = _to_lsp(analysis.diagnostics, snap.uri, snap.path, lines, encoding, workspace, docs_url)
     return Outcome(snap.version, snap.generation, analysis, items, dependencies=analysis.dependencies,
-                   text=snap.text)
+                   text=snap.text, lines=lines)
 
 
 def analyse_file(
@@ -81,7 +84,7 @@ def analyse_file(
     else:
         text = "" if analyzer.binary else decode(loaded.data)[0]
         analysis = check_source(loaded, ctx, analyzer)
-    items = _to_lsp(analysis.diagnostics, uri, path, text, encoding, workspace, docs_url)
+    items = _to_lsp(analysis.diagnostics, uri, path, LineIndex(text), encoding, workspace, docs_url)
     return Outcome(None, 0, analysis, items, dependencies=analysis.dependencies, text=text)
 
 
@@ -89,13 +92,13 @@ def _to_lsp(
     items: list[Diagnostic],
     uri: str,
     path: Path | None,
-    text: str,
+    lines: LineIndex,
     encoding: str,
     workspace: BufferWorkspace,
     docs_url: str | None,
 ) -> list[types.Diagnostic]:
     try:
-        return convert.diagnostics(items, uri, path, text, encoding, workspace.read_text, docs_url)
+        return convert.diagnostics(items, uri, path, lines.text, encoding, workspace.read_text, docs_url, lines)
     except Exception:  # a conversion bug must not lose the whole document's diagnostics silently
         log.exception("cannot convert diagnostics of %s", uri)
         return []

@@ -6,10 +6,14 @@ negotiated UTF-8 or UTF-32, so every range crossing the boundary goes through he
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from cattrs import Converter
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 
 from drvls.core import diagnostics as core
@@ -45,9 +49,16 @@ def from_client_column(line_text: str, units: int, encoding: str) -> int:
 class PositionMapper:
     """Converts core positions of one text to client positions (and back)."""
 
-    def __init__(self, text: str, encoding: str) -> None:
-        self.index = LineIndex(text)
+    def __init__(self, text: str, encoding: str, index: LineIndex | None = None) -> None:
+        """`index`: the text's line index when the caller holds one (it is O(file) to build)."""
+        self.index = index if index is not None and index.text is text else LineIndex(text)
         self.encoding = encoding
+        self._plain = encoding == UTF32 or self.index._ascii  # client columns are code points
+
+    def _column(self, line: int, character: int) -> int:
+        if self._plain:
+            return character
+        return to_client_column(self._line(line), character, self.encoding)
 
     def _line(self, line: int) -> str:
         if line >= self.index.line_count:
@@ -55,11 +66,17 @@ class PositionMapper:
         return self.index.line_bytes(line).decode("utf-8", "surrogatepass")
 
     def position(self, pos: core.Position) -> types.Position:
-        return types.Position(line=pos.line,
-                              character=to_client_column(self._line(pos.line), pos.character, self.encoding))
+        return types.Position(line=pos.line, character=self._column(pos.line, pos.character))
 
     def range(self, rng: core.Range) -> types.Range:
         return types.Range(start=self.position(rng.start), end=self.position(rng.end))
+
+    def range_json(self, rng: core.Range) -> dict[str, dict[str, int]]:
+        """`range` as the JSON the protocol sends: for answers of thousands of ranges, where building
+        lsprotocol objects first was most of the cost."""
+        start, end = rng.start, rng.end
+        return {"start": {"line": start.line, "character": self._column(start.line, start.character)},
+                "end": {"line": end.line, "character": self._column(end.line, end.character)}}
 
     def core_position(self, pos: types.Position) -> core.Position:
         """A client position as a code-point position; past the line's end means its end (before any `\r`)."""
@@ -67,6 +84,18 @@ class PositionMapper:
         if line.endswith("\r"):
             line = line[:-1]
         return core.Position(pos.line, from_client_column(line, pos.character, self.encoding))
+
+
+class Prepared(list):  # type: ignore[type-arg]
+    """An answer already in the protocol's JSON shape: sent as it is, without the converter walking it
+    (for a large outline, that walk cost several times what building the answer did)."""
+
+
+def converter() -> Converter:
+    """The server's converter: lsprotocol's, with `Prepared` answers passed through untouched."""
+    made: Converter = default_converter()  # type: ignore[no-untyped-call]
+    made.register_unstructure_hook(Prepared, list)
+    return made
 
 
 def severity(value: core.Severity) -> types.DiagnosticSeverity:
@@ -133,7 +162,42 @@ def diagnostics(
     encoding: str,
     read_text: TextReader,
     docs_url: str | None = None,
+    index: LineIndex | None = None,
 ) -> list[types.Diagnostic]:
-    """All diagnostics of one analysed text (the text they were computed on, not a newer one)."""
-    mapper = PositionMapper(text, encoding)
-    return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+    """All diagnostics of one analysed text (the text they were computed on, not a newer one).
+
+    Where every column is a code point, a diagnostic equal to one of the document's previous
+    conversion converts to the same LSP value, so a keystroke converts only what changed."""
+    mapper = PositionMapper(text, encoding, index)
+    if not mapper._plain:
+        return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+    key = (encoding, docs_url, path)
+    with _converted_lock:
+        before = _converted.get(uri)
+    known = before[1] if before is not None and before[0] == key else {}
+    done: dict[core.Diagnostic, types.Diagnostic] = {}
+    out = []
+    for d in items:
+        converted = known.get(d)
+        if converted is None:
+            converted = diagnostic(d, uri, path, mapper, read_text, docs_url)
+        if _same_file(d, path):  # related locations elsewhere read another file, which may change
+            done[d] = converted
+        out.append(converted)
+    with _converted_lock:
+        _converted[uri] = (key, done)
+        _converted.move_to_end(uri)
+        while len(_converted) > CONVERTED_DOCUMENTS:
+            _converted.popitem(last=False)
+    return out
+
+
+def _same_file(diag: core.Diagnostic, path: Path | None) -> bool:
+    return all(item.path is None or (path is not None and Path(item.path) == path) for item in diag.related)
+
+
+# Each document's last conversion (only ever read back for an equal core diagnostic; LSP values sent
+# are never changed), for the documents converted most recently.
+_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, types.Diagnostic]]] = OrderedDict()
+_converted_lock = threading.Lock()
+CONVERTED_DOCUMENTS = 64

@@ -20,6 +20,7 @@ from pygls.uris import to_fs_path
 
 from drvls.core.languages import Analysis, Edit
 from drvls.core.reading import ReadProblem, read_bounded
+from drvls.core.text import LineIndex
 from drvls.lsp.convert import PositionMapper
 
 if TYPE_CHECKING:
@@ -44,34 +45,50 @@ def _point_after(start: tuple[int, int], inserted: bytes) -> tuple[int, int]:
     return (start[0] + newlines, len(inserted) - inserted.rfind(b"\n") - 1)
 
 
-def _byte_point(data: bytes, offset: int) -> tuple[int, int]:
+def _row_point(index: LineIndex, offset: int) -> tuple[int, int]:
     """The tree-sitter point (row, byte column) of a byte offset."""
-    return (data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1))
+    row = index._rows.line_of(offset)
+    return (row, offset - index._rows[row])
 
 
 def apply_change(
     text: str, change: types.TextDocumentContentChangeEvent, encoding: str
 ) -> tuple[str, Edit]:
     """One content change applied to `text`, and the same change as a tree-sitter edit."""
-    data = text.encode("utf-8", "surrogatepass")
-    if isinstance(change, types.TextDocumentContentChangePartial):
-        mapper = PositionMapper(text, encoding)
-        start = mapper.index.byte_offset(mapper.core_position(change.range.start))
-        end = max(start, mapper.index.byte_offset(mapper.core_position(change.range.end)))
-    else:
-        start, end = 0, len(data)
+    index, edit = apply_indexed(LineIndex(text), change, encoding)
+    return index.text, edit
+
+
+def apply_indexed(
+    index: LineIndex, change: types.TextDocumentContentChangeEvent, encoding: str
+) -> tuple[LineIndex, Edit]:
+    """One content change applied to an indexed text: the new text's index (made from this one, so a
+    keystroke re-reads only the lines it touches) and the change as a tree-sitter edit."""
+    data = index.data
+    if not isinstance(change, types.TextDocumentContentChangePartial):
+        new_text = change.text
+        whole = LineIndex(new_text)
+        end_point = _row_point(index, len(data))
+        return whole, Edit(0, len(data), len(whole.data), (0, 0), end_point, _point_after((0, 0), whole.data))
+    mapper = PositionMapper(index.text, encoding, index)
+    start = index.byte_offset(mapper.core_position(change.range.start))
+    end = max(start, index.byte_offset(mapper.core_position(change.range.end)))
     inserted = change.text.encode("utf-8", "surrogatepass")
     new_data = data[:start] + inserted + data[end:]
-    start_point = _byte_point(data, start)
+    if index._ascii and len(inserted) == len(change.text):  # offsets are characters: no decoding
+        new_text = index.text[:start] + change.text + index.text[end:]
+    else:
+        new_text = new_data.decode("utf-8", "surrogatepass")
+    start_point = _row_point(index, start)
     edit = Edit(
         start_byte=start,
         old_end_byte=end,
         new_end_byte=start + len(inserted),
         start_point=start_point,
-        old_end_point=_byte_point(data, end),
+        old_end_point=_row_point(index, end),
         new_end_point=_point_after(start_point, inserted),
     )
-    return new_data.decode("utf-8", "surrogatepass"), edit
+    return index.edited(start, end, inserted, new_text, new_data), edit
 
 
 @dataclass
@@ -85,6 +102,7 @@ class Snapshot:
     generation: int
     previous: Analysis | None
     edits: tuple[Edit, ...]
+    lines: LineIndex | None = None  # the line index of `text`
 
 
 @dataclass
@@ -108,16 +126,25 @@ class DocumentState:
     changed_at: float | None = None
     timer: asyncio.TimerHandle | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The line index of `text`, carried from version to version (built on first use).
+    index: LineIndex | None = field(default=None, repr=False)
+
+    def lines(self) -> LineIndex:
+        if self.index is None or self.index.text is not self.text:
+            self.index = LineIndex(self.text)
+        return self.index
 
     def change(self, version: int, changes: Sequence[types.TextDocumentContentChangeEvent], encoding: str) -> None:
+        index = self.lines()
         for change in changes:
-            self.text, edit = apply_change(self.text, change, encoding)
+            index, edit = apply_indexed(index, change, encoding)
             self.pending_edits.append(edit)
+        self.index, self.text = index, index.text
         self.version = version
 
     def snapshot(self) -> Snapshot:
         return Snapshot(self.uri, self.path, self.text, self.version, self.generation,
-                        self.analysis, tuple(self.pending_edits))
+                        self.analysis, tuple(self.pending_edits), self.lines())
 
     def record(self, snap: Snapshot, analysis: Analysis, result_id: str) -> bool:
         """Keep a finished analysis as the base for the next one; False if it was invalidated meanwhile."""

@@ -28,7 +28,7 @@ from drvls import __version__
 from drvls.core.discovery import iter_files
 from drvls.core.languages import invalidate
 from drvls.core.symbols import SymbolIndex
-from drvls.lsp import checking, notifications
+from drvls.lsp import checking, convert, notifications
 from drvls.lsp.capabilities import capability as _capability
 from drvls.lsp.checking import Outcome
 from drvls.lsp.convert import PositionMapper
@@ -104,7 +104,7 @@ class DrvlsServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("drvls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-                         protocol_cls=DrvlsProtocol)
+                         protocol_cls=DrvlsProtocol, converter_factory=convert.converter)
         self.documents = DocumentStore()
         self.view = BufferWorkspace(self.documents)
         self.settings = EditorSettings(on_error=self._config_error_from_worker)
@@ -212,7 +212,7 @@ class DrvlsServer(LanguageServer):
         """The position mapper of an analysed text, built once per result (its line index is O(file))."""
         cached = self._mapper
         if cached is None or cached[0] is not outcome:
-            cached = self._mapper = (outcome, PositionMapper(outcome.text, self.encoding))
+            cached = self._mapper = (outcome, PositionMapper(outcome.text, self.encoding, outcome.lines))
         return cached[1]
 
     def closed_index(self, path: Path) -> SymbolIndex | None:

@@ -48,6 +48,13 @@ class Checked:
     context: frozenset[str] | None = None  # domain names declared before it (its check depends on them)
     deps: frozenset[Path] = frozenset()  # files read while checking it (prefill files)
     key: Key | None = None  # None: depends on files, so never reused from the cache
+    _signature: list[Any] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def signature(self) -> Any:
+        """The facts of its item the cross checks read, computed once (the next edit compares with it)."""
+        if not self._signature:
+            self._signature.append(incremental.signature(self.item))
+        return self._signature[0]
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class State:
     deep: bool = False  # read by the deep front end (see `deep`)
     facts: incremental.Facts | None = None  # the findings by part, for the next edit
     spares: tuple[Checked, ...] = ()  # elements the last edits replaced, for edits that bring a text back
+    plain: bool = False  # the text has no `#` and no `/*`, so it is no cpp template (`legacy.plain`)
 
     def base_of(self, anchor: Anchor) -> int:
         return self.layout.base_of(anchor) if self.layout is not None else anchor.base
@@ -111,23 +119,26 @@ class MicrokitAnalyzer:
     def analyze(self, source: SourceFile, ctx: AnalysisContext) -> Analysis:
         target, problems = resolve(ctx.settings, source.path)
         text = source.text
-        index = snapshot.LazyLineIndex(text, text.encode("utf-8", "surrogatepass"))
+        given = source.lines
+        index = given if given is not None and given.text is text else \
+            snapshot.LazyLineIndex(text, text.encode("utf-8", "surrogatepass"))
         data = index.data
         diagnostics = [Diagnostic(codes.TARGET_SETTING.code, codes.TARGET_SETTING.severity, p, index.range(0, 0))
                        for p in problems]
-        cpp = legacy.cpp_report(text)
+        earlier = ctx.previous.state if ctx.previous is not None else None
+        plain = _plain(earlier if isinstance(earlier, State) else None, ctx.edits, data)
+        cpp = None if plain else legacy.cpp_report(text)
         if cpp is not None:
             diagnostics.append(_cpp_diagnostic(cpp, text, index, source))
             return Analysis(diagnostics)
-        previous = ctx.previous.state if ctx.previous is not None else None
-        if not (isinstance(previous, State) and previous.target == target):
-            previous = None
+        previous = earlier if isinstance(earlier, State) and earlier.target == target else None
         deps: set[Path] = set()
         with gc_paused():
             issues, state = self.run(previous, target, data, list(ctx.edits), source, deps)
-        ctx.check_deadline()  # the time budget (core/engine.py): before converting the findings
-        diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
+            ctx.check_deadline()  # the time budget (core/engine.py): before converting the findings
+            diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
         diagnostics = target_note.annotate(diagnostics, target, ctx.settings)
+        state = dataclasses.replace(state, plain=plain)
         return snapshot.MicrokitAnalysis(diagnostics, state=state, dependencies=frozenset(deps), source=source,
                                          index=index)
 
@@ -192,6 +203,14 @@ def gc_paused() -> Iterator[None]:
 MAX_REPLAYED_EDITS = 200
 _SPARES = 4
 _DEPTH_RECHECK = 1024  # inserted bytes after which an incremental parse first re-measures the nesting depth
+
+
+def _plain(previous: State | None, edits: Sequence[Edit], data: bytes) -> bool:
+    """`legacy.plain(data)`, from the edit alone when the previous text was plain and one edit made this one."""
+    if previous is not None and previous.plain and len(edits) == 1 \
+            and incremental.consistent_one(previous.data, edits[0], data):
+        return legacy.still_plain(data, edits[0].start_byte, edits[0].new_end_byte)
+    return legacy.plain(data)
 
 
 def consistent(old: bytes, edits: list[Edit], new: bytes) -> bool:
@@ -558,7 +577,7 @@ class Run:
         if old.deps or fresh.deps:
             deps = {d for c in items for d in c.deps}
         cross_issues: tuple[Issue, ...] | None = None
-        if not facts.located and incremental.signature(old.item) == incremental.signature(fresh.item):
+        if not facts.located and old.signature() == fresh.signature():
             shift = incremental.Shift(old.anchor, fresh.anchor, edit.start_byte - start, edit.old_end_byte - start,
                                       delta)
             cross_issues = incremental.remap(facts.cross_issues, shift)

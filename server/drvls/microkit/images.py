@@ -8,6 +8,7 @@ Messages keep the tool's wording (main.rs, symbols.rs, capdl/builder.rs) where i
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -47,11 +48,20 @@ def reserved_areas(target: Target, stack_size: int) -> tuple[Area, ...]:
 def find_image(path: str, target: Target, deps: set[Path]) -> Path | None:
     """`get_full_path`: the first search-path folder holding `path` (an absolute path stands alone)."""
     for folder in target.search_path:
-        candidate = folder / path
+        candidate = _candidates.get((folder, path))
+        if candidate is None:
+            candidate = _candidates[(folder, path)] = folder / path
+            if len(_candidates) > MEMO_ENTRIES:
+                _candidates.clear()
         deps.add(candidate)
-        if candidate.exists():  # as the tool's `get_full_path`; what it is, the loader says
+        if os.path.exists(candidate):  # as the tool's `get_full_path`; what it is, the loader says
             return candidate
     return None
+
+
+# The joined paths (not whether they exist): a keystroke looks every PD's image up again, and
+# building the path objects cost more than asking the file system.
+_candidates: dict[tuple[Path, str], Path] = {}
 
 
 def check_images(flat: Iterable[ProtectionDomain], mrs: dict[str, MemoryRegion], channels: Iterable[Channel],

@@ -42,16 +42,43 @@ def consistent_one(old: bytes, edit: Edit, new: bytes) -> bool:
 
 def signature(value: Any) -> Any:
     """The facts of a model item that the cross checks read: every field but elements and caches."""
-    if isinstance(value, El):
+    kind = type(value)
+    how = _KINDS.get(kind)
+    if how is None:
+        how = _kind_of(value)
+    if how is _PLAIN:
+        return value
+    if how is _ELEMENT:
         return value.tag
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(signature(getattr(value, f.name)) for f in dataclasses.fields(value)
-                                        if f.name != "el" and not f.name.startswith("_")))
-    if isinstance(value, (list, tuple)):
-        return tuple(signature(v) for v in value)
-    if isinstance(value, dict):
+    if how is _SEQUENCE:
+        return tuple(map(signature, value))
+    if how is _MAPPING:
         return tuple((k, signature(v)) for k, v in value.items())
-    return value
+    return (kind.__name__, *(signature(getattr(value, name)) for name in how))
+
+
+# How `signature` reads each type, found once per type: a keystroke signs a whole PD (hundreds of
+# maps), so the per-value dataclass introspection was most of an edit's cost.
+_PLAIN, _ELEMENT, _SEQUENCE, _MAPPING = ("plain",), ("element",), ("sequence",), ("mapping",)
+_KINDS: dict[type, tuple[str, ...]] = {str: _PLAIN, int: _PLAIN, bool: _PLAIN, float: _PLAIN,
+                                       type(None): _PLAIN, bytes: _PLAIN, list: _SEQUENCE, tuple: _SEQUENCE,
+                                       dict: _MAPPING}
+
+
+def _kind_of(value: Any) -> tuple[str, ...]:
+    how: tuple[str, ...]
+    if isinstance(value, El):
+        how = _ELEMENT
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        how = tuple(f.name for f in dataclasses.fields(value) if f.name != "el" and not f.name.startswith("_"))
+    elif isinstance(value, (list, tuple)):
+        how = _SEQUENCE
+    elif isinstance(value, dict):
+        how = _MAPPING
+    else:
+        how = _PLAIN
+    _KINDS[type(value)] = how
+    return how
 
 
 class Moved(Exception):

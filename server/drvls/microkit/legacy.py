@@ -75,6 +75,17 @@ _BLOCK = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 _UNQUOTED = re.compile(r"(?<=[\s])([A-Za-z_][\w:.-]*)[ \t]*=[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?=[\s/>])")
 
 
+def plain(data: bytes) -> bool:
+    """No `#` and no `/*`: the text cannot be a cpp template (`cpp_template` finds nothing in it)."""
+    return b"#" not in data and b"/*" not in data
+
+
+def still_plain(data: bytes, start: int, new_end: int) -> bool:
+    """`plain(data)`, given that it held before bytes `start`..`new_end` were inserted: a new `#` is among
+    them, a new `/*` overlaps them (a check of the edit, not of the file)."""
+    return b"#" not in data[start:new_end] and b"/*" not in data[max(0, start - 1):new_end + 1]
+
+
 def cpp_template(text: str) -> list[CppHit]:
     """Each C-preprocessor construct in a file that uses them; empty for ordinary XML.
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from drvls.core.diagnostics import Position, Range
 from drvls.core.languages import Analysis, SourceFile
 from drvls.core.symbols import SymbolIndex
-from drvls.core.text import LineIndex
+from drvls.core.text import LineIndex, LineStarts
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, MemoryRegion, ProtectionDomain
 from drvls.microkit.xmltree import Anchor, El
 
@@ -97,21 +97,29 @@ class LazyLineIndex(LineIndex):
         self.text = text
         self.data = data
         self._ascii = len(data) == len(text)
-        self._table: list[int] | None = None
-        self._direct = 0
+        self._full: LineIndex | None = None
+        # Counting `\n` finds lines only where no `\r` ends one: otherwise the table from the start.
+        self._direct = 0 if b"\r" not in data else self.DIRECT
+
+    def _table(self) -> LineIndex:
+        if self._full is None:
+            self._full = LineIndex(self.text, self.data)
+        return self._full
 
     @property
-    def _byte_starts(self) -> list[int]:
-        if self._table is None:
-            self._table = LineIndex(self.text)._byte_starts
-        return self._table
+    def _starts(self) -> LineStarts:  # type: ignore[override]
+        return self._table()._starts
 
-    @_byte_starts.setter
-    def _byte_starts(self, value: list[int]) -> None:
-        self._table = value
+    @property
+    def _rows(self) -> LineStarts:  # type: ignore[override]
+        return self._table()._rows
+
+    @property
+    def _lone_cr(self) -> bool:  # type: ignore[override]
+        return self._table()._lone_cr
 
     def position(self, byte_offset: int) -> Position:
-        if self._table is None and self._direct < self.DIRECT:
+        if self._full is None and self._direct < self.DIRECT:
             self._direct += 1
             data = self.data
             byte_offset = max(0, min(byte_offset, len(data)))
