@@ -27,6 +27,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.requests.folding_ranges",
     "drvls.lsp.requests.selection_ranges",
     "drvls.lsp.requests.document_links",
+    "drvls.lsp.requests.rename",
     "drvls.lsp.features.drv_preview",
     "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",

@@ -1,0 +1,61 @@
+"""Which CAmkES names can be renamed, and to what (the rename rules of `core/rename.py`).
+
+Components, procedures and connectors (one global namespace of types, across every imported
+file), instances (the namespace of their composition, shared with its connections) and interfaces
+(the namespace of their component, shared with its attributes). A new name must be an identifier
+camkes-tool's lexer takes as a name (`[A-Za-z_][A-Za-z0-9_]*`, no CAmkES keyword) and no C keyword,
+since every one of these names becomes part of a C identifier in the generated code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drvls.camkes.checks.ckeywords import C_KEYWORDS
+from drvls.camkes.lower import KEYWORDS
+
+PREFIX = "camkes:"
+TYPE_KINDS = ("component", "procedure", "connector", "event", "dataport")
+_WHAT = {"component": "component", "procedure": "procedure", "connector": "connector", "instance": "instance",
+         "interface": "interface"}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _split(key: str) -> tuple[str, str] | None:
+    """(kind, the rest of the key) for a key of a renameable kind."""
+    if not key.startswith(PREFIX):
+        return None
+    kind, _, rest = key[len(PREFIX):].partition(":")
+    return (kind, rest) if kind in _WHAT and rest else None
+
+
+class CamkesRenameRules:
+    def renameable(self, key: str) -> bool:
+        return _split(key) is not None
+
+    def invalid(self, key: str, new_name: str) -> str | None:
+        found = _split(key)
+        what = _WHAT[found[0]] if found is not None else "name"
+        if not _IDENTIFIER.fullmatch(new_name):
+            return f"'{new_name}' is not a valid {what} name: CAmkES names are C identifiers ([A-Za-z_][A-Za-z0-9_]*)"
+        if new_name in KEYWORDS and new_name != "Buf":
+            return f"'{new_name}' is a CAmkES keyword and cannot name a {what}"
+        if new_name in C_KEYWORDS:
+            return f"'{new_name}' is a C keyword and cannot name a {what}"
+        return None
+
+    def rivals(self, key: str, new_name: str) -> tuple[str, ...]:
+        found = _split(key)
+        if found is None:
+            return ()
+        kind, rest = found
+        if kind in TYPE_KINDS:
+            return tuple(f"{PREFIX}{k}:{new_name}" for k in TYPE_KINDS)
+        if kind == "instance":
+            owner = rest.rpartition("/")[0]
+            return (f"{PREFIX}instance:{owner}/{new_name}", f"{PREFIX}connection:{owner}/{new_name}")
+        owner = rest.rpartition(".")[0]
+        return (f"{PREFIX}interface:{owner}.{new_name}", f"{PREFIX}attribute:{owner}.{new_name}")
+
+
+RULES = CamkesRenameRules()

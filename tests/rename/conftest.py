@@ -1,0 +1,19 @@
+"""One real `drvls serve` per test module, with a pulling VS Code-like editor on a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_lsp
+from pytest_lsp import LanguageClient
+from rename_support import EDITOR_DEFAULTS, RECORDING, RecordingClient, start_editor
+
+
+@pytest_lsp.fixture(config=RECORDING, scope="module", loop_scope="module")
+async def rename_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory
+                        ) -> AsyncIterator[RecordingClient]:
+    assert isinstance(lsp_client, RecordingClient)
+    lsp_client.editor = await start_editor(lsp_client, "pull", tmp_path_factory.mktemp("project"), EDITOR_DEFAULTS)
+    yield lsp_client
+    await lsp_client.shutdown_session()
