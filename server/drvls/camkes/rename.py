@@ -29,6 +29,10 @@ def _split(key: str) -> tuple[str, str] | None:
     return (kind, rest) if kind in _WHAT and rest else None
 
 
+def _a(what: str) -> str:
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
 class CamkesRenameRules:
     def renameable(self, key: str) -> bool:
         return _split(key) is not None
@@ -39,9 +43,9 @@ class CamkesRenameRules:
         if not _IDENTIFIER.fullmatch(new_name):
             return f"'{new_name}' is not a valid {what} name: CAmkES names are C identifiers ([A-Za-z_][A-Za-z0-9_]*)"
         if new_name in KEYWORDS and new_name != "Buf":
-            return f"'{new_name}' is a CAmkES keyword and cannot name a {what}"
+            return f"'{new_name}' is a CAmkES keyword and cannot name {_a(what)}"
         if new_name in C_KEYWORDS:
-            return f"'{new_name}' is a C keyword and cannot name a {what}"
+            return f"'{new_name}' is a C keyword and cannot name {_a(what)}"
         return None
 
     def rivals(self, key: str, new_name: str) -> tuple[str, ...]:

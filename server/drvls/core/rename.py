@@ -139,4 +139,5 @@ def _name_range(index: LineIndex, range_: Range, name: str) -> Range | None:
 def _described(symbol: Symbol, query: Query) -> str:
     path = symbol.path if symbol.path is not None else query.index.path
     where = f" ({path.name}:{symbol.range.start.line + 1})" if path is not None else ""
-    return f"a {symbol.kind.value}{where}"
+    article = "an" if symbol.kind.value[:1] in "aeiou" else "a"
+    return f"{article} {symbol.kind.value}{where}"
