@@ -19,11 +19,13 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 APP = ("seL4__camkes", "apps", "hierarchical-components")
 MAIN = "hierarchical-components.camkes"
+TEMP = ("santoslab__sysml-temp-control-mixed-sel4-camkes", "hamr", "camkes")
+TEMP_MAIN = "TempControlSystem_Instance.camkes"
 
 
-def copy_app(root: Path) -> Path:
-    source = corpus_path("camkes", *APP, required_file=MAIN)
-    target = root / "hierarchical-components"
+def copy_app(root: Path, app: tuple[str, ...] = APP, main: str = MAIN) -> Path:
+    source = corpus_path("camkes", *app, required_file=main)
+    target = root / app[-1]
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target)
     return target
@@ -50,8 +52,9 @@ async def diagnostics_of(client: RecordingClient, uri: str) -> list[tuple[str, i
     return sorted((str(d.code), d.range.start.line, d.message) for d in report.items)
 
 
-# (files opened besides the app, the file with the cursor, text there, cursor offset, old, new, files edited)
-CASES = [
+# (app, its main file, files opened besides it, the file with the cursor, text there, cursor offset, old, new,
+#  files edited)
+CASES = [(APP, MAIN, *case) for case in [
     ((), MAIN, "component Client c;", 11, "Client", "Customer", {MAIN, "components/Client/Client.camkes"}),
     ((), MAIN, "component Pipeline p1;", 20, "p1", "first", {MAIN}),
     ((), MAIN, "to p1.extra", 8, "extra", "bonus", {MAIN, "components/Pipeline/Pipeline.camkes"}),
@@ -63,16 +66,24 @@ CASES = [
          "Client", "Server", "UpperCase", "Reverse", "Append", "SubPipeline", "Pipeline"))}),
     (("components/Pipeline/Pipeline.camkes",), "components/Pipeline/Pipeline.camkes", "component Append a;", 17,
      "a", "appender", {"components/Pipeline/Pipeline.camkes"}),
+]] + [
+    # an interface configured by `tsp_tst.sb_currentTemp_access = "W";`: that setting's prefix changes too
+    (TEMP, TEMP_MAIN, (), TEMP_MAIN, "from tsp_tst.sb_currentTemp", 16, "sb_currentTemp", "sb_temperature",
+     {TEMP_MAIN, "components/TempSensor_tsp_tst/TempSensor_tsp_tst.camkes"}),
+    (TEMP, TEMP_MAIN, (), TEMP_MAIN, "tsp_tst.sb_currentTemp_access", 10, "sb_currentTemp", "sb_temperature",
+     {TEMP_MAIN, "components/TempSensor_tsp_tst/TempSensor_tsp_tst.camkes"}),
+    (TEMP, TEMP_MAIN, (), TEMP_MAIN, "tsp_tst.sb_currentTemp_access", 2, "tsp_tst", "sensor", {TEMP_MAIN}),
 ]
 
 
-@pytest.mark.parametrize(("extra", "where", "needle", "offset", "old", "new", "files"), CASES,
-                         ids=[f"{c[4]}->{c[5]}" for c in CASES])
-async def test_rename_across_imported_files(rename_client: RecordingClient, tmp_path: Path, extra: tuple[str, ...],
+@pytest.mark.parametrize(("corpus_app", "main", "extra", "where", "needle", "offset", "old", "new", "files"), CASES,
+                         ids=[f"{c[6]}->{c[7]}@{c[4]}" for c in CASES])
+async def test_rename_across_imported_files(rename_client: RecordingClient, tmp_path: Path,
+                                            corpus_app: tuple[str, ...], main: str, extra: tuple[str, ...],
                                             where: str, needle: str, offset: int, old: str, new: str,
                                             files: set[str]) -> None:
-    app = copy_app(tmp_path)
-    main_uri, _ = open_doc(rename_client, app / MAIN)
+    app = copy_app(tmp_path, corpus_app, main)
+    main_uri, _ = open_doc(rename_client, app / main)
     opened = [main_uri] + [open_doc(rename_client, app / name)[0] for name in extra]
     try:
         before = await diagnostics_of(rename_client, main_uri)
@@ -90,8 +101,7 @@ async def test_rename_across_imported_files(rename_client: RecordingClient, tmp_
             original = path.read_text(encoding="utf-8")
             assert all(text_at(original, e.range) == old for e in edits), (uri, edits)
             renamed = apply(original, edits)
-            assert re.findall(rf"\b{new}\b", renamed).__len__() == len(edits) + len(re.findall(rf"\b{new}\b",
-                                                                                                 original))
+            assert renamed.count(new) == original.count(new) + len(edits)
             path.write_text(renamed, encoding="utf-8")
             changed.append(types.FileEvent(uri=uri, type=types.FileChangeType.Changed))
             if uri in opened:  # the editor applies the edit to the open buffer too
@@ -105,7 +115,7 @@ async def test_rename_across_imported_files(rename_client: RecordingClient, tmp_
         assert [(c, line) for c, line, _ in after] == [(c, line) for c, line, _ in before]
         # the new name is now a name with all the uses the old one had
         renamed_text = here.read_text(encoding="utf-8")
-        again = await prepare(rename_client, here.as_uri(), position(renamed_text, needle.replace(old, new),
+        again = await prepare(rename_client, here.as_uri(), position(renamed_text, needle.replace(old, new, 1),
                                                                      offset))
         assert again is not None and text_at(renamed_text, again) == new
     finally:
@@ -147,5 +157,24 @@ async def test_prepare_is_null_where_nothing_can_be_renamed(rename_client: Recor
     uri, text = open_doc(rename_client, app / MAIN)
     try:
         assert await prepare(rename_client, uri, position(text, needle, offset)) is None
+    finally:
+        close_all(rename_client, [uri])
+
+
+async def test_settings_follow_their_instance_and_interface(rename_client: RecordingClient, tmp_path: Path) -> None:
+    """`tsp_tst.sb_currentTemp_access` configures interface `sb_currentTemp` of instance `tsp_tst`;
+    `tcp_tct.sb_currentTemp_access` is the same interface name on another component, left alone."""
+    app = copy_app(tmp_path, TEMP, TEMP_MAIN)
+    uri, text = open_doc(rename_client, app / TEMP_MAIN)
+    try:
+        edit = await rename(rename_client, uri, position(text, "from tsp_tst.sb_currentTemp", 16), "sb_temperature")
+        renamed = apply(text, edits_by_uri(edit)[uri])
+        assert 'tsp_tst.sb_temperature_access = "W";' in renamed
+        assert 'tcp_tct.sb_currentTemp_access = "R";' in renamed
+        assert "from tsp_tst.sb_temperature, to tcp_tct.sb_currentTemp" in renamed
+        edit = await rename(rename_client, uri, position(text, "tsp_tst.sb_tempChanged_counter_access", 1), "sensor")
+        renamed = apply(text, edits_by_uri(edit)[uri])
+        assert re.search(r"\btsp_tst\b(?!\.camkes)", renamed) is None  # the import path keeps it
+        assert 'sensor.sb_currentTemp_access = "W";' in renamed
     finally:
         close_all(rename_client, [uri])

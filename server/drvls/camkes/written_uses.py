@@ -1,6 +1,7 @@
 """Uses of names that resolution does not look up: configuration setting targets and export ends.
 
-camkes-tool matches `c.attr = 1;` against instance `c` only when it generates code, and an export
+camkes-tool matches `c.attr = 1;` against instance `c` (and `c.iface_priority`, `c.buf_access`
+against the interface they configure) only when it generates code, and an export
 (`export c.iface -> outer;`) is checked but not bound; without these the index would miss uses
 that renaming an instance or an interface must change too. Each use gets the range of its own
 name (the first or last part of a dotted form written without spaces; otherwise the whole form,
@@ -24,24 +25,38 @@ def written_uses(items: tuple[m.Item, ...], resolution: Resolution) -> Iterator[
         if isinstance(item, m.Assembly) and item.composition is not None:
             owner = item.name or ""
             if item.configuration is not None:
-                yield from _settings(item.configuration, item.composition, owner)
+                yield from _settings(item.configuration, item.composition, owner, resolution)
         elif isinstance(item, m.Component) and item.name and item.composition is not None:
             if item.configuration is not None:
-                yield from _settings(item.configuration, item.composition, item.name)
+                yield from _settings(item.configuration, item.composition, item.name, resolution)
             yield from _exports(item, item.composition, resolution)
 
 
-def _settings(conf: m.Configuration, comp: m.Composition, owner: str) -> Iterator[Reference]:
-    instances = {inst.name for inst in [*comp.instances, *(i for g in comp.groups for i in g.instances)]}
+def _settings(conf: m.Configuration, comp: m.Composition, owner: str, table: Resolution) -> Iterator[Reference]:
+    instances = {inst.name: inst for inst in [*comp.instances, *(i for g in comp.groups for i in g.instances)]}
     connections = {conn.name for conn in comp.connections}
     for setting in conf.settings:
+        path, where = setting.loc.path, setting.loc.range
         if setting.target in instances:
-            key, kind = f"{PREFIX}instance:{owner}/{setting.target}", SymbolKind.INSTANCE
+            yield Reference(f"{PREFIX}instance:{owner}/{setting.target}", setting.target,
+                            _head(where, setting.target), path, SymbolKind.INSTANCE)
+            inner = table.component(instances[setting.target])
+            iface = _interface_of_setting(inner, setting.attribute) if inner is not None else None
+            if inner is not None and iface is not None:
+                yield Reference(f"{PREFIX}interface:{inner.name}.{iface}", iface,
+                                _tail_head(where, setting.attribute, iface), path, SymbolKind.INTERFACE)
         elif setting.target in connections:
-            key, kind = f"{PREFIX}connection:{owner}/{setting.target}", SymbolKind.CONNECTION
-        else:
-            continue
-        yield Reference(key, setting.target, _head(setting.loc.range, setting.target), setting.loc.path, kind)
+            yield Reference(f"{PREFIX}connection:{owner}/{setting.target}", setting.target,
+                            _head(where, setting.target), path, SymbolKind.CONNECTION)
+
+
+def _interface_of_setting(comp: m.Component, attribute: str) -> str | None:
+    """The interface an `iface_suffix` setting (`o1_priority`, `buf_access`) configures: the longest
+    interface name it starts with, unless the component declares the attribute itself."""
+    if not comp.name or any(attr.name == attribute for attr in comp.attributes):
+        return None
+    found = [i.name for i in comp.interfaces if attribute.startswith(i.name + "_")]
+    return max(found, key=len) if found else None
 
 
 def _exports(owner: m.Component, comp: m.Composition, table: Resolution) -> Iterator[Reference]:
@@ -59,6 +74,14 @@ def _exports(owner: m.Component, comp: m.Composition, table: Resolution) -> Iter
             name = export.destination[0]
             yield Reference(f"{PREFIX}interface:{owner.name}.{name}", name, export.dest_loc.range,
                             export.dest_loc.path, SymbolKind.INTERFACE)
+
+
+def _tail_head(range_: Range, last: str, name: str) -> Range:
+    """`name` at the start of the last part `last` of a dotted form on one line."""
+    if range_.start.line != range_.end.line:
+        return range_
+    start = range_.end.character - len(last)
+    return Range(Position(range_.start.line, start), Position(range_.start.line, start + len(name)))
 
 
 def _head(range_: Range, name: str) -> Range:
