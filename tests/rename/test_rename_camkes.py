@@ -178,3 +178,21 @@ async def test_settings_follow_their_instance_and_interface(rename_client: Recor
         assert 'sensor.sb_currentTemp_access = "W";' in renamed
     finally:
         close_all(rename_client, [uri])
+
+
+async def test_an_unrelated_app_with_the_same_names_is_left_alone(rename_client: RecordingClient,
+                                                                  tmp_path: Path) -> None:
+    """Two copies of the app, both open: renaming `Client` in one edits only that copy's files."""
+    first, second = copy_app(tmp_path / "first"), copy_app(tmp_path / "second")
+    uri, text = open_doc(rename_client, first / MAIN)
+    other, _ = open_doc(rename_client, second / MAIN)
+    try:
+        await diagnostics_of(rename_client, other)
+        edit = await rename(rename_client, uri, position(text, "component Client c;", 11), "Customer")
+        assert {path_of(u).relative_to(first).as_posix() for u in edits_by_uri(edit)} == {
+            MAIN, "components/Client/Client.camkes"}
+        # the first copy has its own `Server`
+        with pytest.raises(Exception, match="already the name of a component"):
+            await rename(rename_client, uri, position(text, "component Client c;", 11), "Server")
+    finally:
+        close_all(rename_client, [uri, other])

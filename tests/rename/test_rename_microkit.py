@@ -130,3 +130,20 @@ async def test_a_region_may_take_the_name_of_a_pd(rename_client: RecordingClient
     uri, text = open_file(rename_client, corpus_file("microkit", *SERIAL), "xml")
     edit = await rename(rename_client, uri, position(text, '<map mr="uart"', 10), "virt_rx")
     assert len(edits_by_uri(edit)[uri]) == 2
+
+
+async def test_a_system_with_syntax_errors_is_not_renamed_in(rename_client: RecordingClient) -> None:
+    """An element the parser could not read may hold uses of the name, so renaming would miss them."""
+    path = corpus_file("microkit", *SERIAL)
+    text = path.read_text(encoding="utf-8").replace('<map mr="tx_data_driver"', '<map mr="tx_data_driver <', 1)
+    uri = path.with_name("broken-serial.system").as_uri()
+    rename_client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="xml", version=1, text=text)))
+    try:
+        with pytest.raises(Exception) as refused:
+            await asyncio.wait_for(rename_client.text_document_rename_async(types.RenameParams(
+                text_document=doc(uri), position=position(text, '<memory_region name="uart"', 22),
+                new_name="serial")), 20)
+        assert "syntax errors" in str(refused.value)
+    finally:
+        rename_client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=doc(uri)))

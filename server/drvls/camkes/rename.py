@@ -61,5 +61,8 @@ class CamkesRenameRules:
         owner = rest.rpartition(".")[0]
         return (f"{PREFIX}interface:{owner}.{new_name}", f"{PREFIX}attribute:{owner}.{new_name}")
 
+    def incomplete(self, model: object) -> str | None:
+        return None  # not judged yet: what the grammar recovered around a syntax error is what is renamed
+
 
 RULES = CamkesRenameRules()

@@ -1,7 +1,8 @@
 """Renaming a name everywhere it is written: the file edits, or a plain reason why not.
 
 Family-neutral: the definitions and references come from the query layer (every index the caller
-holds, so uses in imported files and in files only on disk are included), and each family says
+holds that sees the same definition, so uses in imported files and in files only on disk are
+included, and an unrelated app's name with the same key is not), and each family says
 through `RenameRules` which of its keys may be renamed, which names it accepts and which keys a new
 name would collide with. Every edit is checked against the text it applies to: a use written in
 another form (`instance.interface`) changes only its last name, and a range whose text is not the
@@ -18,7 +19,7 @@ from typing import Protocol
 
 from drvls.core.diagnostics import Position, Range
 from drvls.core.query import Query
-from drvls.core.symbols import Location, Reference, Symbol
+from drvls.core.symbols import Location, Reference, Symbol, SymbolIndex, is_file_local
 from drvls.core.text import LineIndex
 
 
@@ -35,6 +36,10 @@ class RenameRules(Protocol):
 
     def rivals(self, key: str, new_name: str) -> tuple[str, ...]:
         """The keys whose existing definitions `new_name` would collide with."""
+        ...
+
+    def incomplete(self, model: object) -> str | None:
+        """Why the file's model (`Analysis.model`) may be missing uses (syntax errors), or None."""
         ...
 
 
@@ -79,23 +84,27 @@ def prepare(query: Query, pos: Position, families: Sequence[RenameRules],
 
 
 def rename(query: Query, pos: Position, new_name: str, families: Sequence[RenameRules],
-           lines_of: Callable[[Path | None], LineIndex]) -> list[FileEdit]:
+           lines_of: Callable[[Path | None], LineIndex], model: object = None) -> list[FileEdit]:
     """Every edit that renames the name under `pos` to `new_name`, in file order per file."""
     target = prepare(query, pos, families, lines_of)
     if target is None:
         raise RenameRefused("nothing that can be renamed is at this position")
     rules = rules_for(target.key, families)
     assert rules is not None  # prepare found them
+    unsure = rules.incomplete(model)
+    if unsure is not None:
+        raise RenameRefused(unsure)
     if new_name == target.name:
         return []
     reason = rules.invalid(target.key, new_name)
     if reason is not None:
         raise RenameRefused(reason)
+    scope = _scope(query, target.key)
     for rival in rules.rivals(target.key, new_name):
-        taken = query.definitions_of(rival)
-        if taken:
-            raise RenameRefused(f"'{new_name}' is already the name of {_described(taken[0], query)}")
-    return _edits(query, target, new_name, lines_of)
+        taken = next((s for index in scope for s in index.lookup(rival)), None)
+        if taken is not None:
+            raise RenameRefused(f"'{new_name}' is already the name of {_described(taken, query)}")
+    return _edits(query, scope, target, new_name, lines_of)
 
 
 def _defined_name(query: Query, found: Symbol | Reference) -> str:
@@ -103,10 +112,38 @@ def _defined_name(query: Query, found: Symbol | Reference) -> str:
     return defined[0].name if defined else found.name
 
 
-def _edits(query: Query, target: Target, new_name: str, lines_of: Callable[[Path | None], LineIndex]) -> list[FileEdit]:
+def _scope(query: Query, key: str) -> tuple[SymbolIndex, ...]:
+    """The held indexes that see the very definition being renamed (an app, the files it imports, other
+    apps importing the same file), not those of an unrelated app that defines a name with the same key."""
+    if is_file_local(key):
+        return (query.index,)
+    defining = query.index if query.index.lookup(key) else next((i for i in query.all if i.lookup(key)), query.index)
+    mine = {_where(s, defining) for s in defining.lookup(key)}
+    return tuple(index for index in query.all if any(_where(s, index) in mine for s in index.lookup(key)))
+
+
+def _where(symbol: Symbol, index: SymbolIndex) -> tuple[Path | None, Range]:
+    return (symbol.path if symbol.path is not None else index.path, symbol.range)
+
+
+def _uses(scope: Sequence[SymbolIndex], key: str) -> list[Location]:
+    """Every definition and use of `key` in `scope`, once each."""
+    found: dict[tuple[Path | None, Range], None] = {}
+    for index in scope:
+        for symbol in index.lookup(key):
+            found.setdefault(_where(symbol, index))
+    for index in scope:
+        for ref in index.references:
+            if ref.key == key:
+                found.setdefault((ref.path if ref.path is not None else index.path, ref.range))
+    return [Location(path, range_) for path, range_ in found]
+
+
+def _edits(query: Query, scope: Sequence[SymbolIndex], target: Target, new_name: str,
+           lines_of: Callable[[Path | None], LineIndex]) -> list[FileEdit]:
     edits: list[FileEdit] = []
     seen: set[tuple[Path | None, Range]] = set()
-    for loc in sorted(query.references_to(target.key), key=_file_order):
+    for loc in sorted(_uses(scope, target.key), key=_file_order):
         path = loc.path if loc.path != query.index.path else None
         narrowed = _name_range(lines_of(path), loc.range, target.name)
         if narrowed is None:

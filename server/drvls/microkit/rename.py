@@ -5,10 +5,14 @@ place a `.system` names them (`map@mr`, `iomap@mr`, `setvar@region_paddr`, `end@
 schedule entries, a PD's `domain`). The tool takes any string as a name, so what is refused is what
 it rejects or silently changes: `monitor` for a PD, PD and VM names over 64 bytes (cut when written
 into the ELF, so two long names can become one), and characters an attribute value cannot hold as
-written (markup characters, and tabs or line breaks, which XML turns into spaces).
+written (markup characters, and tabs or line breaks, which XML turns into spaces); names starting or
+ending with a space are refused too, as easy to mistake for another. A file with syntax errors is
+not renamed in: its unreadable elements may hold uses.
 """
 
 from __future__ import annotations
+
+from drvls.microkit.snapshot import SystemModel
 
 NAMESPACES = {"pd:": "protection domain", "vm:": "virtual machine", "mr:": "memory region", "domain:": "domain"}
 MAX_NAME_BYTES = 64  # Microkit's limit for PD and VM names in the ELF (`lib.rs`)
@@ -44,6 +48,11 @@ class MicrokitRenameRules:
     def rivals(self, key: str, new_name: str) -> tuple[str, ...]:
         prefix = _prefix(key)
         return (f"{prefix}{new_name}",) if prefix is not None else ()
+
+    def incomplete(self, model: object) -> str | None:
+        if isinstance(model, SystemModel) and model.recovered:
+            return "the system has XML syntax errors, so some uses may not be known; fix them before renaming"
+        return None
 
 
 RULES = MicrokitRenameRules()

@@ -72,10 +72,16 @@ async def rename(server: DrvlsServer, params: types.RenameParams) -> types.Works
         return None
     texts = _Texts(server, here)
     try:
-        edits = core.rename(here.query, here.position(params.position), params.new_name, FAMILIES, texts.lines)
+        edits = core.rename(here.query, here.position(params.position), params.new_name, FAMILIES, texts.lines,
+                            _model(server, params.text_document.uri))
     except core.RenameRefused as refused:
         raise JsonRpcException(message=str(refused), code=types.LSPErrorCodes.RequestFailed) from refused
     return _workspace_edit(server, here, texts, edits)
+
+
+def _model(server: DrvlsServer, uri: str) -> object:
+    outcome = server.latest_outcome(uri)
+    return outcome.analysis.model if outcome is not None else None
 
 
 def _workspace_edit(server: DrvlsServer, here: Target, texts: _Texts,
