@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
@@ -26,14 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.lsp.client import LanguageClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_microkit import build_system  # noqa: E402
-from bench_navigation import WAIT, percentile, positions, timed  # noqa: E402
+from bench_navigation import WAIT, open_analysed, percentile, positions, start_server, timed  # noqa: E402
 
 RENAME_GOAL_MS = 100.0
 HOT = "hot"
@@ -65,9 +63,7 @@ def edit_count(edit: Any) -> int:
 async def measure(text: str, folder: Path, rounds: int) -> list[tuple[str, list[float], int]]:
     path = folder / "hot.system"
     path.write_text(text, encoding="utf-8")
-    client = LanguageClient("bench-rename", "1")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "server"), os.environ.get("PYTHONPATH", "")]))
-    await client.start_io(sys.executable, "-m", "drvls", "serve", env=env)
+    client = await start_server("bench-rename")
     try:
         caps = types.ClientCapabilities(
             text_document=types.TextDocumentClientCapabilities(
@@ -75,16 +71,7 @@ async def measure(text: str, folder: Path, rounds: int) -> list[tuple[str, list[
                 rename=types.RenameClientCapabilities(prepare_support=True)),
             workspace=types.WorkspaceClientCapabilities(
                 workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True)))
-        await asyncio.wait_for(client.initialize_async(types.InitializeParams(
-            capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
-        client.initialized(types.InitializedParams())
-        uri = path.as_uri()
-        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-            uri=uri, language_id="xml", version=1, text=text)))
-        doc = types.TextDocumentIdentifier(uri=uri)
-        first = await asyncio.wait_for(client.text_document_diagnostic_async(
-            types.DocumentDiagnosticParams(text_document=doc)), WAIT)
-        result_id = getattr(first, "result_id", None)
+        doc, result_id = await open_analysed(client, caps, folder, path, text)
         where = positions(text, rf'mr="({HOT})"', rounds)
 
         def at(i: int) -> types.Position:
