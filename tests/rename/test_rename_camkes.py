@@ -127,6 +127,7 @@ async def test_rename_across_imported_files(rename_client: RecordingClient, tmp_
     ("component Pipeline p1;", 20, "p2", "already the name of an instance"),
     ("component Pipeline p1;", 20, "server_external", "already the name of a connection"),
     ("from c.o1", 7, "o2", "already the name of an interface"),
+    ("component Client c;", 11, "seL4RPCCall", "standard CAmkES connector"),
     ("component Client c;", 11, "9lives", "not a valid component name"),
     ("component Client c;", 11, "my-client", "not a valid component name"),
     ("component Pipeline p1;", 20, "composition", "is a CAmkES keyword"),

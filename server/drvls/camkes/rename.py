@@ -4,7 +4,9 @@ Components, procedures and connectors (one global namespace of types, across eve
 file), instances (the namespace of their composition, shared with its connections) and interfaces
 (the namespace of their component, shared with its attributes). A new name must be an identifier
 camkes-tool's lexer takes as a name (`[A-Za-z_][A-Za-z0-9_]*`, no CAmkES keyword) and no C keyword,
-since every one of these names becomes part of a C identifier in the generated code.
+since every one of these names becomes part of a C identifier in the generated code. A type may
+not take the name of a standard connector (camkes-tool's own, or global-components'), which an app
+may use without a definition the index could see.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 
 from drvls.camkes.checks.ckeywords import C_KEYWORDS
+from drvls.camkes.connectors import GLOBAL_CONNECTORS, STD_CONNECTORS
 from drvls.camkes.lower import KEYWORDS
 
 PREFIX = "camkes:"
@@ -46,6 +49,9 @@ class CamkesRenameRules:
             return f"'{new_name}' is a CAmkES keyword and cannot name {_a(what)}"
         if new_name in C_KEYWORDS:
             return f"'{new_name}' is a C keyword and cannot name {_a(what)}"
+        if found is not None and found[0] in TYPE_KINDS and (
+                new_name in STD_CONNECTORS or new_name in GLOBAL_CONNECTORS or new_name == "IOPort"):
+            return f"'{new_name}' is already the name of a standard CAmkES connector or procedure"
         return None
 
     def rivals(self, key: str, new_name: str) -> tuple[str, ...]:
