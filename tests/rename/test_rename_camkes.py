@@ -21,6 +21,8 @@ APP = ("seL4__camkes", "apps", "hierarchical-components")
 MAIN = "hierarchical-components.camkes"
 TEMP = ("santoslab__sysml-temp-control-mixed-sel4-camkes", "hamr", "camkes")
 TEMP_MAIN = "TempControlSystem_Instance.camkes"
+S10 = ("seL4__camkes-tool", "camkes", "parser", "tests", "bad-at-s10")
+BACKWARDS = "backwards-connection.camkes"
 
 
 def copy_app(root: Path, app: tuple[str, ...] = APP, main: str = MAIN) -> Path:
@@ -73,6 +75,9 @@ CASES = [(APP, MAIN, *case) for case in [
     (TEMP, TEMP_MAIN, (), TEMP_MAIN, "tsp_tst.sb_currentTemp_access", 10, "sb_currentTemp", "sb_temperature",
      {TEMP_MAIN, "components/TempSensor_tsp_tst/TempSensor_tsp_tst.camkes"}),
     (TEMP, TEMP_MAIN, (), TEMP_MAIN, "tsp_tst.sb_currentTemp_access", 2, "tsp_tst", "sensor", {TEMP_MAIN}),
+    # a connector and a procedure declared by the app (camkes-tool's test of a backwards connection)
+    (S10, BACKWARDS, (), BACKWARDS, "connection C c", 11, "C", "Link", {BACKWARDS}),
+    (S10, BACKWARDS, (), BACKWARDS, "uses P p", 5, "P", "Proc", {BACKWARDS}),
 ]
 
 
