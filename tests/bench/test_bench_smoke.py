@@ -39,6 +39,7 @@ SMOKED_ELSEWHERE = {
     "bench_images.py": "tests/microkit/test_microkit_images_bench.py",
     "bench_navigation.py": "tests/bench/test_bench_navigation_smoke.py",
     "bench_preview.py": "tests/views/test_views_bench.py",
+    "bench_rename.py": "tests/bench/test_bench_rename_smoke.py",
 }
 
 
