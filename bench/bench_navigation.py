@@ -94,30 +94,43 @@ async def timed(rounds: int, call: Callable[[int], Awaitable[Any]]) -> tuple[lis
     return times, results
 
 
-async def open_session(case: Case, folder: Path, name: str, caps: types.ClientCapabilities
-                       ) -> tuple[LanguageClient, types.TextDocumentIdentifier, str | None]:
-    """A real `drvls serve` on `folder` with the case's file open and analysed (its first diagnostic pull
-    answered): the client, the document, and the result id of that pull."""
-    path = folder / case.file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(case.text, encoding="utf-8")
+async def start_server(name: str) -> LanguageClient:
+    """A real `drvls serve` over stdio, from this checkout."""
     client = LanguageClient(name, "1")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "server"), os.environ.get("PYTHONPATH", "")]))
     await client.start_io(sys.executable, "-m", "drvls", "serve", env=env)
+    return client
+
+
+async def open_analysed(client: LanguageClient, caps: types.ClientCapabilities, folder: Path, path: Path,
+                        text: str) -> tuple[types.TextDocumentIdentifier, str | None]:
+    """Initialise on `folder` (debounce 0), open `path` and wait for its first diagnostic pull: the
+    document and the pull's result id (for unchanged pulls, the baseline)."""
+    await asyncio.wait_for(client.initialize_async(types.InitializeParams(
+        capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
+    client.initialized(types.InitializedParams())
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=path.as_uri(), language_id="plaintext", version=1, text=text)))
+    doc = types.TextDocumentIdentifier(uri=path.as_uri())
+    first = await asyncio.wait_for(client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=doc)), WAIT)
+    return doc, getattr(first, "result_id", None)
+
+
+async def open_session(case: Case, folder: Path, name: str, caps: types.ClientCapabilities
+                       ) -> tuple[LanguageClient, types.TextDocumentIdentifier, str | None]:
+    """A real `drvls serve` on `folder` with the case's file written, open and analysed: the client, the
+    document, and the result id of its first pull."""
+    path = folder / case.file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(case.text, encoding="utf-8")
+    client = await start_server(name)
     try:
-        await asyncio.wait_for(client.initialize_async(types.InitializeParams(
-            capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
-        client.initialized(types.InitializedParams())
-        uri = path.as_uri()
-        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-            uri=uri, language_id="plaintext", version=1, text=case.text)))
-        doc = types.TextDocumentIdentifier(uri=uri)
-        first = await asyncio.wait_for(client.text_document_diagnostic_async(
-            types.DocumentDiagnosticParams(text_document=doc)), WAIT)
+        doc, result_id = await open_analysed(client, caps, folder, path, case.text)
     except BaseException:
         await client.stop()
         raise
-    return client, doc, getattr(first, "result_id", None)
+    return client, doc, result_id
 
 
 async def close_session(client: LanguageClient) -> None:

@@ -43,6 +43,7 @@ SMOKED_ELSEWHERE = {
     "bench_navigation.py": "tests/bench/test_bench_navigation_smoke.py",
     "bench_preview.py": "tests/views/test_views_bench.py",
     "bench_semantic_tokens.py": "tests/bench/test_bench_semantic_tokens_smoke.py",
+    "bench_rename.py": "tests/bench/test_bench_rename_smoke.py",
 }
 
 

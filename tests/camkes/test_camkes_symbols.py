@@ -63,8 +63,8 @@ def test_definition_at_position_across_imports(line: int, word: str, key: str, d
 def test_references_to_an_instance_are_every_use_in_the_app() -> None:
     index = analyse(MULTI).symbols
     uses = index.references_to("camkes:instance:/a", include_declaration=False)
-    assert sorted(u.range.start.line + 1 for u in uses) == [19, 30]
-    assert len(index.references_to("camkes:instance:/a")) == 3
+    assert sorted(u.range.start.line + 1 for u in uses) == [19, 30, 34]  # two connection ends, one setting
+    assert len(index.references_to("camkes:instance:/a")) == 4
 
 
 def test_outline_nests_assembly_composition_instances_and_connections() -> None:

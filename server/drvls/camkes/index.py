@@ -18,6 +18,7 @@ from drvls.camkes import model as m
 from drvls.camkes.cache import CACHE, Bounded
 from drvls.camkes.positions import TextPositions
 from drvls.camkes.resolve import GROUP_OR_INSTANCE, Resolution
+from drvls.camkes.written_uses import written_uses
 from drvls.core.diagnostics import Range
 from drvls.core.symbols import Link, OutlineNode, Reference, Symbol, SymbolIndex, SymbolKind
 
@@ -150,7 +151,7 @@ def build_index(model: CamkesModel, text: str = "", tree: Any = None) -> SymbolI
         keys.update(made.keys)
         if parsed.path == model.path:
             outline += made.outline
-    references = tuple(_references(model.resolution, keys))
+    references = (*_references(model.resolution, keys), *written_uses(model.items, model.resolution))
     links = tuple(Link(imp.loc.range, target) for imp, target in model.import_targets.values()
                   if imp.loc.path == model.path)
     return SymbolIndex(path=model.path, definitions=tuple(definitions), references=references,

@@ -35,6 +35,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.requests.inlay_hint",
     "drvls.lsp.requests.code_lens",
     "drvls.lsp.requests.semantic_tokens",
+    "drvls.lsp.requests.rename",
     "drvls.lsp.features.drv_preview",
     "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",
