@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_microkit import build_system  # noqa: E402
+from bench_navigation import initialize, start_server  # noqa: E402
 
 GOAL_MS = 200.0
 WAIT = 120.0
@@ -106,17 +107,13 @@ def apply(text: str, edits: list[types.TextEdit]) -> str:
 
 
 async def measure(folder: Path, tidy: str, rounds: int) -> list[Row]:
-    client = LanguageClient("bench-lsp-format", "1")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "server"), os.environ.get("PYTHONPATH", "")]))
-    await client.start_io(sys.executable, "-m", "drvls", "serve", env=env)
+    client = await start_server("bench-lsp-format")
     pid = getattr(getattr(client, "_server", None), "pid", None)
     rows: list[Row] = []
     try:
         caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
             diagnostic=types.DiagnosticClientCapabilities()))
-        await asyncio.wait_for(client.initialize_async(types.InitializeParams(
-            capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
-        client.initialized(types.InitializedParams())
+        await initialize(client, caps, folder)
         for name, text in (("tidy", tidy), ("1 line in 10 re-indented", untidy(tidy, 10)),
                            ("every line re-indented", untidy(tidy, 1))):
             path = folder / f"{len(rows)}.system"

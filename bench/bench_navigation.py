@@ -102,13 +102,18 @@ async def start_server(name: str) -> LanguageClient:
     return client
 
 
+async def initialize(client: LanguageClient, caps: types.ClientCapabilities, folder: Path) -> None:
+    """Initialise a started server on `folder`, analysing without debounce."""
+    await asyncio.wait_for(client.initialize_async(types.InitializeParams(
+        capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
+    client.initialized(types.InitializedParams())
+
+
 async def open_analysed(client: LanguageClient, caps: types.ClientCapabilities, folder: Path, path: Path,
                         text: str) -> tuple[types.TextDocumentIdentifier, str | None]:
     """Initialise on `folder` (debounce 0), open `path` and wait for its first diagnostic pull: the
     document and the pull's result id (for unchanged pulls, the baseline)."""
-    await asyncio.wait_for(client.initialize_async(types.InitializeParams(
-        capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
-    client.initialized(types.InitializedParams())
+    await initialize(client, caps, folder)
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=path.as_uri(), language_id="plaintext", version=1, text=text)))
     doc = types.TextDocumentIdentifier(uri=path.as_uri())

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -25,13 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.lsp.client import LanguageClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_navigation import WAIT, percentile, timed  # noqa: E402
+from bench_navigation import WAIT, open_analysed, percentile, start_server, timed  # noqa: E402
 
 GOALS_MS = {"full": 150.0}
 CORPUS = ROOT.parent / "shared" / "corpus" / "camkes"
@@ -93,22 +91,12 @@ def count(result: object) -> int:
 async def measure(case: Case, folder: Path, rounds: int) -> list[tuple[str, list[float], int]]:
     path = folder / case.file
     path.write_text(case.text, encoding="utf-8")
-    client = LanguageClient("bench-semantic-tokens", "1")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "server"), os.environ.get("PYTHONPATH", "")]))
-    await client.start_io(sys.executable, "-m", "drvls", "serve", env=env)
+    client = await start_server("bench-semantic-tokens")
     try:
         caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
             diagnostic=types.DiagnosticClientCapabilities()))
-        await asyncio.wait_for(client.initialize_async(types.InitializeParams(
-            capabilities=caps, root_uri=folder.as_uri(), initialization_options={"drvls": {"debounce": 0}})), WAIT)
-        client.initialized(types.InitializedParams())
-        uri = path.as_uri()
-        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-            uri=uri, language_id="camkes", version=1, text=case.text)))
-        doc = types.TextDocumentIdentifier(uri=uri)
-        first = await asyncio.wait_for(client.text_document_diagnostic_async(
-            types.DocumentDiagnosticParams(text_document=doc)), WAIT)
-        result_id = getattr(first, "result_id", None)
+        doc, result_id = await open_analysed(client, caps, folder, path, case.text)
+        uri = doc.uri
         baseline = await timed(rounds, lambda i: client.text_document_diagnostic_async(
             types.DocumentDiagnosticParams(text_document=doc, previous_result_id=result_id)))
 
