@@ -51,6 +51,8 @@ class Workbench:
         self._pick(title)
 
     def open_file(self, name: str) -> None:
+        """Open `name` as the only editor: every group another test left (a preview beside) is closed first."""
+        self.run_command("View: Close All Editor Groups")
         self.page.keyboard.press("Control+P")
         box = self.page.locator(".quick-input-widget input")
         box.wait_for(state="visible")
