@@ -1,5 +1,5 @@
-"""Checks every test module shares: the `prerequisite` mark of `prerequisites.needs`, and a last word
-naming every test that did not pass (a CI log is often read from its end)."""
+"""Checks every test module shares: the `prerequisite` mark of `prerequisites.needs`, short ids for long
+parameters, and a last word naming every test that did not pass (a CI log is often read from its end)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,14 @@ NOT_PASSED: list[str] = []
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "prerequisite(available, reason): a built part or tool the test needs "
                                        "(skipped without it locally, a failure under CI=true)")
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Long strings get a short id: pytest before 9.1 uses the whole value, and the id goes into
+    `PYTEST_CURRENT_TEST`, where a string over 128 KiB stops every child process from starting."""
+    if isinstance(val, (str, bytes)) and len(val) > 80:
+        return f"{argname}-{len(val)}-long"
+    return None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -51,7 +51,8 @@ def test_json_that_is_no_message_is_an_invalid_request(server: RawServer) -> Non
     assert server.responds_within(5.0) < 5.0
 
 
-@pytest.mark.parametrize("name,text", [("slow.system", "<" * 1_000_000), ("slow.camkes", "component A {\n" * 20_000)])
+@pytest.mark.parametrize("name,text", [("slow.system", "<" * 1_000_000), ("slow.camkes", "component A {\n" * 20_000)],
+                         ids=["system", "camkes"])
 def test_the_server_answers_while_a_long_parse_runs(server: RawServer, name: str, text: str) -> None:
     """tree-sitter holds the GIL while it parses: fed in chunks, it lets the event loop answer.
 
