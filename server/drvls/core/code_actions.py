@@ -8,13 +8,12 @@ analyzers and formatters. No LSP types: an action is a `Fix` with a kind and a c
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from drvls.core.diagnostics import Diagnostic, Fix
-from drvls.core.languages import Analysis
+from drvls.core.languages import Analysis, load_function
 
 QUICK_FIX = "quickfix"
 ORGANIZE_IMPORTS = "source.organizeImports"
@@ -44,8 +43,7 @@ def provider_for(path: PurePath) -> Provider | None:
     target = PROVIDERS.get(path.suffix.lower())
     if target is None:
         return None
-    module_name, function = target.split(":")
-    provider: Provider = getattr(importlib.import_module(module_name), function)
+    provider: Provider = load_function(target)
     return provider
 
 

@@ -12,12 +12,12 @@ the editor's choice is used, so a file formats as its editor indents.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from drvls.core.config import DEFAULTS_ORIGIN, Settings, merge
+from drvls.core.languages import load_function
 from drvls.core.schema import Option, Section
 
 DEFAULT_INDENT = 4
@@ -54,8 +54,7 @@ def formatter_for(path: PurePath) -> Formatter | None:
     target = FORMATTERS.get(path.suffix.lower())
     if target is None:
         return None
-    module_name, function = target.split(":")
-    formatter: Formatter = getattr(importlib.import_module(module_name), function)
+    formatter: Formatter = load_function(target)
     return formatter
 
 

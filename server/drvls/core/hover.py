@@ -9,12 +9,11 @@ No LSP types here.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from drvls.core.diagnostics import Diagnostic, Position, Range
-from drvls.core.languages import Analysis
+from drvls.core.languages import Analysis, load_function
 from drvls.core.query import Query
 
 
@@ -42,8 +41,7 @@ def provider_for(analyzer: str) -> HoverProvider | None:
     target = PROVIDERS.get(analyzer)
     if target is None:
         return None
-    module_name, function = target.split(":")
-    provider: HoverProvider = getattr(importlib.import_module(module_name), function)
+    provider: HoverProvider = load_function(target)
     return provider
 
 

@@ -207,6 +207,13 @@ class Analyzer(Protocol):
 _loaded: dict[str, Analyzer | None] = {}
 
 
+def load_function(target: str) -> Any:
+    """The function a `module:function` name points at, its module imported now: how core reaches a
+    family's feature (formatter, hover, code actions) without importing the family up front."""
+    module_name, function = target.split(":")
+    return getattr(importlib.import_module(module_name), function)
+
+
 def import_optional(name: str) -> Any | None:
     """Import a family module, or None when that family is not part of this build."""
     try:
