@@ -16,9 +16,11 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from drvls.core import diagnostics as core
+from drvls.core.languages import Analysis
 from drvls.core.query import Query
 from drvls.core.symbols import Location, Symbol, SymbolKind
 from drvls.lsp.convert import PositionMapper
+from drvls.lsp.current import current
 from drvls.lsp.documents import uri_to_path
 
 if TYPE_CHECKING:
@@ -61,6 +63,8 @@ class Target:
     path: Path | None
     query: Query
     mapper: PositionMapper
+    # The open document's analysis of its current text; None for a closed file known by its index only.
+    analysis: Analysis | None = None
 
     def position(self, pos: types.Position) -> core.Position:
         return self.mapper.core_position(pos)
@@ -70,17 +74,17 @@ class Target:
 
 
 async def target(server: DrvlsServer, uri: str) -> Target | None:
-    """The current snapshot of an open document, or None when it is not open."""
-    doc = server.documents.get(uri)
-    if doc is None:  # a closed file analysed for workspace diagnostics (e.g. a binary `.drv`)
-        path = uri_to_path(uri)
-        index = server.closed_index(path) if path is not None else None
-        if path is None or index is None:
-            return None
-        return Target(uri, path, Query(index, server.held_indexes()), PositionMapper(server.text_of(path),
-                                                                                     server.encoding))
-    outcome = await server.analyse_current(doc)
-    return Target(uri, doc.path, Query(outcome.analysis.symbols, server.held_indexes()), server.mapper_for(outcome))
+    """The current snapshot of an open document, else a closed file's index (a file analysed for workspace
+    diagnostics, e.g. a binary `.drv`), else None."""
+    here = await current(server, uri)
+    if here is not None:
+        return Target(uri, here.path, Query(here.analysis.symbols, server.held_indexes()), here.mapper,
+                      here.analysis)
+    path = uri_to_path(uri)
+    index = server.closed_index(path) if path is not None else None
+    if path is None or index is None:
+        return None
+    return Target(uri, path, Query(index, server.held_indexes()), PositionMapper(server.text_of(path), server.encoding))
 
 
 class Locations:
@@ -97,13 +101,17 @@ class Locations:
         uri: str | None = from_fs_path(str(path))
         return uri
 
-    def range(self, path: Path | None, rng: core.Range) -> types.Range:
+    def mapper(self, path: Path | None) -> PositionMapper:
+        """The position mapper of `path`'s text as its ranges were computed (snapshot or disk), made once."""
         if path is None or path == self._here.path:
-            return self._here.range(rng)
+            return self._here.mapper
         mapper = self._mappers.get(path)
         if mapper is None:
             mapper = self._mappers[path] = PositionMapper(self._server.text_of(path), self._server.encoding)
-        return mapper.range(rng)
+        return mapper
+
+    def range(self, path: Path | None, rng: core.Range) -> types.Range:
+        return self.mapper(path).range(rng)
 
     def location(self, loc: Location) -> types.Location | None:
         uri = self.uri(loc.path)

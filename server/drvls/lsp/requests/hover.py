@@ -16,11 +16,10 @@ if TYPE_CHECKING:
 
 async def hover(server: DrvlsServer, uri: str, position: types.Position) -> types.Hover | None:
     here = await target(server, uri)
-    outcome = server.latest_outcome(uri)  # the analysis `target` waited for (no await in between)
-    if here is None or here.path is None or outcome is None:
+    if here is None or here.path is None or here.analysis is None:
         return None
     analyzer = analyzer_for(here.path)
-    found = core_hover(analyzer.name if analyzer is not None else None, outcome.analysis, here.query,
+    found = core_hover(analyzer.name if analyzer is not None else None, here.analysis, here.query,
                        here.position(position))
     if found is None:
         return None

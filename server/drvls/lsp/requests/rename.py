@@ -8,6 +8,7 @@ analysis has caught up with its text, so no range points into an older version. 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,34 +20,13 @@ from pygls.uris import from_fs_path
 from drvls.camkes.rename import RULES as CAMKES_RULES
 from drvls.core import rename as core
 from drvls.core.text import LineIndex
-from drvls.lsp.convert import PositionMapper
-from drvls.lsp.navigation import Target, target
+from drvls.lsp.navigation import Locations, Target, target
 from drvls.microkit.rename import RULES as MICROKIT_RULES
 
 if TYPE_CHECKING:
     from drvls.lsp.server import DrvlsServer
 
 FAMILIES: tuple[core.RenameRules, ...] = (MICROKIT_RULES, CAMKES_RULES)
-
-
-class _Texts:
-    """The text of each file the edits touch, as its ranges were computed (snapshot or disk), read once."""
-
-    def __init__(self, server: DrvlsServer, here: Target) -> None:
-        self._server = server
-        self._here = here
-        self._mappers: dict[Path, PositionMapper] = {}
-
-    def mapper(self, path: Path | None) -> PositionMapper:
-        if path is None or path == self._here.path:
-            return self._here.mapper
-        found = self._mappers.get(path)
-        if found is None:
-            found = self._mappers[path] = PositionMapper(self._server.text_of(path), self._server.encoding)
-        return found
-
-    def lines(self, path: Path | None) -> LineIndex:
-        return self.mapper(path).index
 
 
 async def _current_target(server: DrvlsServer, uri: str) -> Target | None:
@@ -61,8 +41,7 @@ async def prepare_rename(server: DrvlsServer, params: types.PrepareRenameParams)
     here = await _current_target(server, params.text_document.uri)
     if here is None:
         return None
-    texts = _Texts(server, here)
-    found = core.prepare(here.query, here.position(params.position), FAMILIES, texts.lines)
+    found = core.prepare(here.query, here.position(params.position), FAMILIES, _lines(Locations(server, here)))
     return here.range(found.range) if found is not None else None
 
 
@@ -70,21 +49,22 @@ async def rename(server: DrvlsServer, params: types.RenameParams) -> types.Works
     here = await _current_target(server, params.text_document.uri)
     if here is None:
         return None
-    texts = _Texts(server, here)
+    texts = Locations(server, here)
+    model = here.analysis.model if here.analysis is not None else None
     try:
-        edits = core.rename(here.query, here.position(params.position), params.new_name, FAMILIES, texts.lines,
-                            _model(server, params.text_document.uri))
+        edits = core.rename(here.query, here.position(params.position), params.new_name, FAMILIES, _lines(texts),
+                            model)
     except core.RenameRefused as refused:
         raise JsonRpcException(message=str(refused), code=types.LSPErrorCodes.RequestFailed) from refused
     return _workspace_edit(server, here, texts, edits)
 
 
-def _model(server: DrvlsServer, uri: str) -> object:
-    outcome = server.latest_outcome(uri)
-    return outcome.analysis.model if outcome is not None else None
+def _lines(texts: Locations) -> Callable[[Path | None], LineIndex]:
+    """Each touched file's lines as its ranges were computed (snapshot or disk), read once."""
+    return lambda path: texts.mapper(path).index
 
 
-def _workspace_edit(server: DrvlsServer, here: Target, texts: _Texts,
+def _workspace_edit(server: DrvlsServer, here: Target, texts: Locations,
                     edits: list[core.FileEdit]) -> types.WorkspaceEdit:
     by_uri: dict[str, list[types.TextEdit]] = {}
     versions: dict[str, int | None] = {}
