@@ -36,9 +36,11 @@ def config_excludes(settings: Settings) -> tuple[list[str], str | None]:
 
 
 def _spec(lines: Iterable[str]) -> Spec:
-    from pathspec import PathSpec
+    """`GitIgnoreSpec` follows git where plain `gitwildmatch` patterns differ (a re-included file under an
+    excluded folder), and is the form pathspec keeps: the `gitwildmatch` name is deprecated."""
+    from pathspec import GitIgnoreSpec
 
-    return PathSpec.from_lines("gitwildmatch", lines)
+    return GitIgnoreSpec.from_lines(lines)
 
 
 def _gitignore(folder: Path) -> Spec | None:
