@@ -19,6 +19,7 @@ REAL = Path(__file__).parent / "real"
 EXPECTED: dict[str, Scope | None] = {
     "agents": None,
     "claude": Scope("testing", Activation.ALWAYS),  # a `.claude/rules/` file without `paths` loads in every session
+    "claude-paths": Scope("python", Activation.FILES, ("**/*.py",)),  # with `paths`: only beside matching files
     "copilot": Scope("typescript", Activation.FILES, ("**/*.ts",)),
     "cline": Scope("cli", Activation.ALWAYS),
     "cursor": Scope("studio-useStaticEffectEvent", Activation.REQUESTED, (),
