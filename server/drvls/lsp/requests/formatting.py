@@ -3,8 +3,9 @@
 The formatter runs on a worker thread over the document's current text, with the file's settings
 and the editor's tab size and indent style where the settings leave those open
 (`core/formatting.with_editor_options`). The answer is the diff of the text and its formatted
-text (`core/format_edits`), never one edit replacing the document. A file the formatter refuses
-(syntax errors, a cpp template) gets no edits, and the reason goes to the editor's log.
+text (`core/format_edits`), never one edit replacing the document, built as the protocol's JSON
+(`Prepared`). A file the formatter refuses (syntax errors, a cpp template) gets no edits, and the
+reason goes to the editor's log.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from lsprotocol import types
 
 from drvls.core.format_edits import Edit, Lines, edits_between
 from drvls.core.formatting import Refused, formatter_for, with_editor_options
-from drvls.lsp.convert import UTF32, to_client_column
+from drvls.lsp.convert import UTF32, Prepared, to_client_column
 
 if TYPE_CHECKING:
     from drvls.lsp.server import DrvlsServer
@@ -61,30 +62,30 @@ async def format_document(server: DrvlsServer, uri: str, options: types.Formatti
     return outcome
 
 
-def text_edits(server: DrvlsServer, formatted: Formatted, edits: list[Edit]) -> list[types.TextEdit]:
-    """Core edits (sorted) as LSP edits, columns counted in the negotiated encoding. One pass over
-    the lines: re-indenting a 10,000-line file is some 20,000 edits."""
+def text_edits(server: DrvlsServer, formatted: Formatted, edits: list[Edit]) -> Prepared:
+    """Core edits (sorted) as the protocol's JSON, columns counted in the negotiated encoding. One
+    pass over the lines."""
     text, starts, encoding = formatted.text, formatted.lines.starts, server.encoding
     plain = encoding == UTF32 or text.isascii()
     line = 0
 
-    def position(offset: int) -> types.Position:
+    def position(offset: int) -> dict[str, int]:
         nonlocal line
         while line + 1 < len(starts) and starts[line + 1] <= offset:
             line += 1
         column = offset - starts[line]
         if not plain:
             column = to_client_column(text[starts[line]:offset], column, encoding)
-        return types.Position(line=line, character=column)
+        return {"line": line, "character": column}
 
-    out: list[types.TextEdit] = []
+    out = Prepared()
     for edit in edits:
         start = position(edit.start)
-        out.append(types.TextEdit(range=types.Range(start=start, end=position(edit.end)), new_text=edit.text))
+        out.append({"range": {"start": start, "end": position(edit.end)}, "newText": edit.text})
     return out
 
 
-async def formatting(server: DrvlsServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+async def formatting(server: DrvlsServer, params: types.DocumentFormattingParams) -> Prepared | None:
     formatted = await format_document(server, params.text_document.uri, params.options)
     if formatted is None:
         return None
@@ -93,5 +94,5 @@ async def formatting(server: DrvlsServer, params: types.DocumentFormattingParams
 
 def register(server: DrvlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-    async def on_formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    async def on_formatting(params: types.DocumentFormattingParams) -> Prepared | None:
         return await formatting(server, params)
