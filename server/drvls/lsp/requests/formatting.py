@@ -3,9 +3,10 @@
 The formatter runs on a worker thread over the document's current text, with the file's settings
 and the editor's tab size and indent style where the settings leave those open
 (`core/formatting.with_editor_options`). The answer is the diff of the text and its formatted
-text (`core/format_edits`), never one edit replacing the document, built as the protocol's JSON
-(`Prepared`). A file the formatter refuses (syntax errors, a cpp template) gets no edits, and the
-reason goes to the editor's log.
+text (`core/format_edits`), never one edit replacing the document; a file in which more than
+`MOST_EDITS` lines change gets at most that many edits, each a few neighbouring lines. The answer
+is built as the protocol's JSON (`Prepared`). A file the formatter refuses (syntax errors, a cpp
+template) gets no edits, and the reason goes to the editor's log.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A whole file re-indented is some 20,000 white-space edits: as a few thousand, the client parses
+# the answer in milliseconds.
+MOST_EDITS = 2000
+
 
 @dataclass(frozen=True)
 class Formatted:
@@ -36,8 +41,10 @@ class Formatted:
     edits: list[Edit]
 
 
-async def format_document(server: DrvlsServer, uri: str, options: types.FormattingOptions) -> Formatted | None:
-    """The formatting edits of an open document; None when it has no formatter or is refused."""
+async def format_document(server: DrvlsServer, uri: str, options: types.FormattingOptions,
+                          most: int | None = None) -> Formatted | None:
+    """The formatting edits of an open document (`most`: see `edits_between`); None when it has no
+    formatter or is refused."""
     doc = server.documents.get(uri)
     formatter = formatter_for(doc.path) if doc is not None and doc.path is not None else None
     if doc is None or formatter is None:
@@ -48,7 +55,9 @@ async def format_document(server: DrvlsServer, uri: str, options: types.Formatti
 
     def run() -> Formatted | Refused:
         result = formatter(text, settings)
-        return result if isinstance(result, Refused) else Formatted(text, Lines(text), edits_between(text, result))
+        if isinstance(result, Refused):
+            return result
+        return Formatted(text, Lines(text), edits_between(text, result, most))
 
     try:
         outcome = await loop.run_in_executor(server.thread_pool, run)
@@ -86,7 +95,7 @@ def text_edits(server: DrvlsServer, formatted: Formatted, edits: list[Edit]) -> 
 
 
 async def formatting(server: DrvlsServer, params: types.DocumentFormattingParams) -> Prepared | None:
-    formatted = await format_document(server, params.text_document.uri, params.options)
+    formatted = await format_document(server, params.text_document.uri, params.options, MOST_EDITS)
     if formatted is None:
         return None
     return text_edits(server, formatted, formatted.edits)
