@@ -7,7 +7,8 @@ over stdio (pull diagnostics, debounce 0, a VS Code-like client that takes `docu
 once its analysis is done, `prepareRename` and `rename` are asked at uses of `hot` spread over the
 file (the document is not changed, so every round computes the whole edit again).
 
-Printed, all measured in this run: p50/p95 in ms per request kind, the number of results (edits in
+Printed, all measured in this run: p50/p95 in ms per request kind, the server's CPU ms per request
+(from /proc, so a busy machine's waiting is not counted), the number of results (edits in
 the workspace edit, so an empty answer is visible instead of a fast nothing), and the ratio to the
 baseline, an unchanged `textDocument/diagnostic` pull of the same document (the protocol's round
 trip with no work), and to `textDocument/references` at the same positions. Goal: rename of the
@@ -21,6 +22,7 @@ import asyncio
 import statistics
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_lsp_format import server_cpu_ms  # noqa: E402
 from bench_microkit import build_system  # noqa: E402
 from bench_navigation import WAIT, open_analysed, percentile, positions, start_server, timed  # noqa: E402
 
@@ -60,10 +63,14 @@ def edit_count(edit: Any) -> int:
     return sum(len(edits) for edits in (edit.changes or {}).values())
 
 
-async def measure(text: str, folder: Path, rounds: int) -> list[tuple[str, list[float], int]]:
+Row = tuple[str, list[float], float, int]  # label, times in ms, server CPU ms per request, results
+
+
+async def measure(text: str, folder: Path, rounds: int) -> list[Row]:
     path = folder / "hot.system"
     path.write_text(text, encoding="utf-8")
     client = await start_server("bench-rename")
+    pid = getattr(getattr(client, "_server", None), "pid", None)
     try:
         caps = types.ClientCapabilities(
             text_document=types.TextDocumentClientCapabilities(
@@ -77,13 +84,18 @@ async def measure(text: str, folder: Path, rounds: int) -> list[tuple[str, list[
         def at(i: int) -> types.Position:
             return where[i % len(where)]
 
-        baseline = await timed(rounds, lambda i: client.text_document_diagnostic_async(
+        async def kind(call: Callable[[int], Awaitable[Any]]) -> tuple[list[float], float, int]:
+            cpu = server_cpu_ms(pid)
+            times, results = await timed(rounds, call)
+            return times, (server_cpu_ms(pid) - cpu) / rounds, results
+
+        baseline = await kind(lambda i: client.text_document_diagnostic_async(
             types.DocumentDiagnosticParams(text_document=doc, previous_result_id=result_id)))
-        references = await timed(rounds, lambda i: client.text_document_references_async(types.ReferenceParams(
+        references = await kind(lambda i: client.text_document_references_async(types.ReferenceParams(
             text_document=doc, position=at(i), context=types.ReferenceContext(include_declaration=True))))
-        prepare = await timed(rounds, lambda i: client.text_document_prepare_rename_async(
+        prepare = await kind(lambda i: client.text_document_prepare_rename_async(
             types.PrepareRenameParams(text_document=doc, position=at(i))))
-        renames = await timed(rounds, lambda i: client.text_document_rename_async(
+        renames = await kind(lambda i: client.text_document_rename_async(
             types.RenameParams(text_document=doc, position=at(i), new_name=f"shared_{i % 2}")))
         # what the answers hold, asked once more outside the timings
         prepared = await client.text_document_prepare_rename_async(
@@ -94,17 +106,17 @@ async def measure(text: str, folder: Path, rounds: int) -> list[tuple[str, list[
         client.exit(None)
     finally:
         await client.stop()
-    return [("baseline (unchanged diagnostic pull)", baseline[0], 0), ("references", *references),
-            ("prepareRename", prepare[0], int(isinstance(prepared, types.Range))), ("rename", renames[0], edits)]
+    return [("baseline (unchanged diagnostic pull)", *baseline[:2], 0), ("references", *references),
+            ("prepareRename", *prepare[:2], int(isinstance(prepared, types.Range))), ("rename", *renames[:2], edits)]
 
 
-def report(name: str, text: str, uses: int, rows: list[tuple[str, list[float], int]]) -> bool:
+def report(name: str, text: str, uses: int, rows: list[Row]) -> bool:
     """Print the figures; True when the rename goal is met and the edit has every use."""
     print(f"\n{name}: {text.count(chr(10)) + 1} lines, region '{HOT}' used {uses} times")
     base = statistics.median(rows[0][1]) or 1e-9
     refs = statistics.median(rows[1][1]) or 1e-9
     ok = True
-    for label, times, results in rows:
+    for label, times, cpu, results in rows:
         p50, p95 = statistics.median(times), percentile(times, 0.95)
         verdict = ""
         if label == "rename":
@@ -112,8 +124,8 @@ def report(name: str, text: str, uses: int, rows: list[tuple[str, list[float], i
             ok = ok and met
             verdict = f"  goal p95 ≤ {RENAME_GOAL_MS:.0f} ms: {'met' if met else 'MISSED'}"
         count = "" if label.startswith("baseline") else f"  results={results}"
-        print(f"  {label:38} p50={p50:8.2f} ms  p95={p95:8.2f} ms  ×baseline={p50 / base:6.1f}"
-              f"  ×references={p50 / refs:5.2f}{count}{verdict}")
+        print(f"  {label:38} p50={p50:8.2f} ms  p95={p95:8.2f} ms  server CPU={cpu:7.2f} ms"
+              f"  ×baseline={p50 / base:6.1f}  ×references={p50 / refs:5.2f}{count}{verdict}")
     return ok
 
 

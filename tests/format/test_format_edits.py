@@ -135,3 +135,31 @@ def test_white_space_changed_anywhere_is_undone_by_the_edits(seed: int) -> None:
         edits = edits_between(old, new)
         assert apply_edits(old, edits) == new
         assert all(a.end <= b.start for a, b in pairwise(edits))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_with_a_bound_many_changed_lines_give_at_most_that_many_edits(seed: int) -> None:
+    """More than `most` lines changed (re-indents, blank lines, quotes, CRLF): at most `most` edits,
+    in order, that still rebuild the formatted text; each keeps the unchanged start and end of its lines."""
+    rng = random.Random(seed)
+    lines = [f"{' ' * rng.choice((2, 4))}<e n=\"{i}\" v='{rng.randint(0, 9)}' />" for i in range(400)]
+    text = "\n".join(lines) + "\n"
+    formatted = "\n".join(line.replace("'", '"').replace("  <", "    <") + ("\r" if i % 7 == 0 else "")
+                          for i, line in enumerate(lines)) + "\n\n"
+    for old, new in ((text, formatted), (formatted, text)):
+        fine = edits_between(old, new)
+        most = rng.randint(5, 150)
+        assert len(fine) > most  # the bound is what makes the difference
+        edits = edits_between(old, new, most)
+        assert apply_edits(old, edits) == new
+        assert 0 < len(edits) <= most
+        assert all(a.end <= b.start for a, b in pairwise(edits))
+        assert all(old[e.start:e.end] != e.text for e in edits)
+        assert not any(old[at - 1:at + 1] == "\r\n" for e in edits for at in (e.start, e.end))  # CRLF kept whole
+
+
+def test_with_a_bound_few_changed_lines_keep_the_fine_edits() -> None:
+    old = "".join(f"  <e n=\"{i}\" />\n" for i in range(100))
+    new = old.replace("  <", "    <", 30)
+    assert edits_between(old, new, 30) == edits_between(old, new)
+    assert len(edits_between(old, new, 29)) <= 29

@@ -3,7 +3,8 @@ files copied into the editor's project folder.
 
 The edits the server sends, applied as an editor applies them, must give exactly what
 `drvls format` writes; they must be small (never one edit replacing the document); a range
-must change only its own lines; the editor's tab size and indent style count unless drvls.toml
+must change only its own lines; a file in which more lines change than the answer's bound gets at
+most that many edits; the editor's tab size and indent style count unless drvls.toml
 sets them; a file with syntax errors gets no edits and a log message saying why.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from drvls.core.config import load_settings
 from drvls.core.formatting import Refused, formatter_for, with_editor_options
+from drvls.lsp.requests.formatting import MOST_EDITS
 from lsp_support import WAIT, RecordingClient
 from lsprotocol import types
 from prerequisites import corpus_path
@@ -184,6 +186,18 @@ async def test_drvls_toml_wins_over_the_editors_indent(format_client: RecordingC
     assert "\t" not in result.replace(text, "")  # the editor's tabs are not used
     assert result == house_style(path, text, types.FormattingOptions(tab_size=8, insert_spaces=False))
     assert "\n   <" in result or "\n   composition" in result
+
+
+async def test_a_file_with_more_changed_lines_than_the_bound_gets_at_most_that_many_edits(
+        format_client: RecordingClient) -> None:
+    """Every line of a large system re-indented: a bounded answer, each edit a few neighbouring lines."""
+    regions = "".join(f'  <memory_region name="r{i}" size="0x1000" />\n' for i in range(MOST_EDITS + 100))
+    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<system>\n{regions}</system>\n'
+    uri, text, path = opened(format_client, KITTY, folder="large", text=text)
+    edits = await format_whole(format_client, uri)
+    assert apply_text_edits(text, edits) == house_style(path, text)
+    assert 0 < len(edits) <= MOST_EDITS
+    assert all(e.range.end.line - e.range.start.line <= 3 for e in edits)
 
 
 @pytest.mark.parametrize(("parts", "breakage", "reason"), [

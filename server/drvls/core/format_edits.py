@@ -6,7 +6,8 @@ cursor, the folds and the undo history for one changed indent. The texts are dif
 within a changed stretch, when only white space differs (all the formatters ever change) each
 differing run of white space is its own edit, so every token keeps an exact image in the formatted
 text. That image is what `OffsetMap` gives: the place of an original position after the edits,
-which is how a diagnostic of the original is compared with one of the formatted file.
+which is how a diagnostic of the original is compared with one of the formatted file. An editor's
+answer may be bounded: past that many changed lines, each edit takes a few neighbouring lines.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 from drvls.core.diagnostics import Position, Range
@@ -39,13 +40,27 @@ def lines_of(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-def edits_between(old: str, new: str) -> list[Edit]:
-    """Non-overlapping edits, in order, that turn `old` into `new` (none when they are equal)."""
+def edits_between(old: str, new: str, most: int | None = None) -> list[Edit]:
+    """Non-overlapping edits, in order, that turn `old` into `new` (none when they are equal).
+
+    With `most`, a text in which more than `most` lines change (a whole file re-indented: tens of
+    thousands of white-space edits) gets at most `most` edits instead, each a few neighbouring
+    changed lines (`_line_group_edits`): an editor parses a thousand edits in milliseconds, twenty
+    thousand in a pause the user sees, and building them cost the server as much again."""
     if old == new:
         return []
-    edits = _stretch_edits(old, new)
+    a, b = lines_of(old), lines_of(new)
+    meetings = _meetings(a, b) if a and b else None
+    edits = None
+    if meetings is not None:
+        if most is not None:
+            edits = _line_group_edits(a, b, meetings, most)
+        if edits is None:
+            edits = _stretch_edits(a, b, meetings)
+    elif not a or not b:
+        edits = _gap_edits(old, new)
     if edits is None:
-        edits = _line_edits(old, new)
+        edits = _line_edits(a, b)
     return [_whole_breaks(old, edit) for edit in edits] if "\r" in old else edits
 
 
@@ -54,29 +69,33 @@ def _solid_starts(lines: list[str]) -> list[int]:
     return [0, *accumulate(len("".join(line.split())) for line in lines)]
 
 
-def _stretch_edits(old: str, new: str) -> list[Edit] | None:
-    """Edits of the stretches of lines that differ. Lines of both texts that start after the same
-    number of non-blank characters are where the texts meet again; between two such places both
-    sides hold the same non-blank characters, so each changed stretch is diffed on its own (a
-    formatted file that changed in a few places costs little more than comparing its lines)."""
-    a, b = lines_of(old), lines_of(new)
+def _meetings(a: list[str], b: list[str]) -> list[tuple[int, int]] | None:
+    """The pairs (line of `old`, line of `new`) where both texts' lines start after the same number of
+    non-blank characters, from (0, 0) to (len(a), len(b)): where the texts meet again, so between two
+    of them both sides hold the same non-blank characters. None when the counts differ overall."""
     solid_a, solid_b = _solid_starts(a), _solid_starts(b)
     if solid_a[-1] != solid_b[-1]:
         return None
-    if not a or not b:
-        return _gap_edits(old, new)
-    starts = [0, *accumulate(map(len, a))]
-    edits: list[Edit] = []
-    pending: tuple[int, int] | None = None  # where the current changed stretch began (old, new line)
-    i0 = j0 = 0
+    meetings = [(0, 0)]
     j = 0
     for i in range(1, len(a) + 1):
         while j < len(b) and solid_b[j] < solid_a[i]:
             j += 1
-        if i < len(a) and solid_b[j] != solid_a[i]:
-            continue  # this line of `old` starts where no line of `new` does
         if i == len(a):
-            j = len(b)
+            meetings.append((i, len(b)))
+        elif solid_b[j] == solid_a[i]:
+            meetings.append((i, j))
+    return meetings
+
+
+def _stretch_edits(a: list[str], b: list[str], meetings: list[tuple[int, int]]) -> list[Edit] | None:
+    """Edits of the stretches of lines that differ, each diffed on its own between two places where
+    the texts meet (a formatted file that changed in a few places costs little more than comparing
+    its lines). None when a stretch differs in more than white space and a few replaced characters."""
+    starts = [0, *accumulate(map(len, a))]
+    edits: list[Edit] = []
+    pending: tuple[int, int] | None = None  # where the current changed stretch began (old, new line)
+    for (i0, j0), (i, j) in pairwise(meetings):
         if a[i0:i] != b[j0:j] and pending is None:
             pending = (i0, j0)
         if pending is not None and (i == len(a) or a[i:i + 1] == b[j:j + 1]):
@@ -85,7 +104,22 @@ def _stretch_edits(old: str, new: str) -> list[Edit] | None:
                 return None
             edits.extend(found)
             pending = None
-        i0, j0 = i, j
+    return edits
+
+
+def _line_group_edits(a: list[str], b: list[str], meetings: list[tuple[int, int]], most: int) -> list[Edit] | None:
+    """At most `most` edits when more than `most` lines change, else None: the changed places between
+    meetings, taken in groups of equal size, each group one edit from where its lines first differ
+    to where they last do (so it keeps the lines around it, and its own unchanged start and end)."""
+    changed = [(m, n) for m, n in pairwise(meetings) if a[m[0]:n[0]] != b[m[1]:n[1]]]
+    if sum(max(n[0] - m[0], n[1] - m[1]) for m, n in changed) <= most:
+        return None
+    starts = [0, *accumulate(map(len, a))]
+    size = -(-len(changed) // most)
+    edits: list[Edit] = []
+    for first in range(0, len(changed), size):
+        (i0, j0), (i, j) = changed[first][0], changed[min(first + size, len(changed)) - 1][1]
+        edits.extend(_trimmed("".join(a[i0:i]), "".join(b[j0:j]), starts[i0]))
     return edits
 
 
@@ -180,9 +214,8 @@ def _character_edits(was: _Runs, new_solid: str, base: int) -> list[Edit]:
     return out
 
 
-def _line_edits(old: str, new: str) -> list[Edit]:
+def _line_edits(a: list[str], b: list[str]) -> list[Edit]:
     """Edits from a diff of the lines, for texts whose non-blank characters differ in number."""
-    a, b = lines_of(old), lines_of(new)
     starts = [0, *accumulate(map(len, a))]
     edits: list[Edit] = []
     matcher = SequenceMatcher(None, a, b, autojunk=False)

@@ -10,7 +10,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import attrs
 from cattrs import Converter
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -91,11 +93,31 @@ class Prepared(list):  # type: ignore[type-arg]
     (for a large outline, that walk cost several times what building the answer did)."""
 
 
+class PreparedObject(dict):  # type: ignore[type-arg]
+    """`Prepared` for an answer that is one JSON object (a workspace edit)."""
+
+
 def converter() -> Converter:
     """The server's converter: lsprotocol's, with `Prepared` answers passed through untouched."""
     made: Converter = default_converter()  # type: ignore[no-untyped-call]
-    made.register_unstructure_hook(Prepared, list)
+    plain: Converter = default_converter()  # type: ignore[no-untyped-call]
+    made.register_unstructure_hook_factory(_is_response, lambda cls: _passing_prepared(plain.get_unstructure_hook(cls)))
     return made
+
+
+def _is_response(cls: type) -> bool:
+    return attrs.has(cls) and {"id", "result", "jsonrpc"} <= attrs.fields_dict(cls).keys()
+
+
+def _passing_prepared(default: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A response's conversion, except that a prepared answer is sent as it is. The check is on the
+    response, not the answer's type: lsprotocol converts a declared `list[TextEdit] | None` or
+    `WorkspaceEdit | None` result by its declared type, whatever the value is."""
+    def unstructure(message: Any) -> Any:
+        if isinstance(message.result, Prepared | PreparedObject):
+            return {"id": message.id, "jsonrpc": message.jsonrpc, "result": message.result}
+        return default(message)
+    return unstructure
 
 
 def severity(value: core.Severity) -> types.DiagnosticSeverity:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from drvls.core.format_edits import Edit, edits_in_lines
-from drvls.lsp.convert import PositionMapper
+from drvls.lsp.convert import PositionMapper, Prepared
 from drvls.lsp.requests.formatting import format_document, text_edits
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 async def format_ranges(server: DrvlsServer, uri: str, ranges: Sequence[types.Range],
-                        options: types.FormattingOptions) -> list[types.TextEdit] | None:
+                        options: types.FormattingOptions) -> Prepared | None:
     formatted = await format_document(server, uri, options)
     if formatted is None:
         return None
@@ -38,9 +38,9 @@ async def format_ranges(server: DrvlsServer, uri: str, ranges: Sequence[types.Ra
 def register(server: DrvlsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING,
                     types.DocumentRangeFormattingOptions(ranges_support=True))
-    async def on_range_formatting(params: types.DocumentRangeFormattingParams) -> list[types.TextEdit] | None:
+    async def on_range_formatting(params: types.DocumentRangeFormattingParams) -> Prepared | None:
         return await format_ranges(server, params.text_document.uri, [params.range], params.options)
 
     @server.feature(types.TEXT_DOCUMENT_RANGES_FORMATTING)
-    async def on_ranges_formatting(params: types.DocumentRangesFormattingParams) -> list[types.TextEdit] | None:
+    async def on_ranges_formatting(params: types.DocumentRangesFormattingParams) -> Prepared | None:
         return await format_ranges(server, params.text_document.uri, params.ranges, params.options)
