@@ -29,9 +29,8 @@ TEMP_ATTEMPTS = 100  # random temp names tried before giving up
 _RANDOM = r"[A-Za-z0-9_]{8}"  # what `tempfile.mkstemp` and `_create_temp` put between prefix and suffix
 
 
-def temp_name_pattern(name: str) -> re.Pattern[str]:
-    """The names this module gives the temp files of `name`."""
-    return re.compile(rf"\.{re.escape(name)}\.{_RANDOM}\.tmp")
+# The temp files this module names: `.NAME.XXXXXXXX.tmp`, NAME (the target's name) in the group.
+TEMP_NAME = re.compile(rf"\.(.+)\.{_RANDOM}\.tmp", re.DOTALL)
 
 
 def remove_stale_temps(path: Path, older_than: float = STALE_AFTER) -> list[Path]:
@@ -44,8 +43,9 @@ def _folder_of(path: Path) -> Path:
 
 
 def _remove_stale(folder: Path, names: Iterable[str], older_than: float = STALE_AFTER) -> list[Path]:
-    """The leftovers of any of `names` in `folder`, in one pass over the folder."""
-    pattern = re.compile("|".join(temp_name_pattern(name).pattern for name in names))
+    """The leftovers of any of `names` in `folder`, in one pass over the folder (one fixed pattern:
+    a pattern of every name would be compiled anew for each folder and batch)."""
+    wanted = set(names)
     removed: list[Path] = []
     now = time.time()
     try:
@@ -53,7 +53,8 @@ def _remove_stale(folder: Path, names: Iterable[str], older_than: float = STALE_
     except OSError:
         return removed
     for entry in entries:
-        if not pattern.fullmatch(entry.name):
+        match = TEMP_NAME.fullmatch(entry.name)
+        if match is None or match.group(1) not in wanted:
             continue
         try:
             info = entry.stat(follow_symlinks=False)
