@@ -1,14 +1,16 @@
 """CAmkES code actions through the real server: sorting imports, and porting an assembly to Microkit
-(the port's files created beside the app, never over an existing file)."""
+(the port's files created beside the app, never over an existing file, then opened in an editor
+that can show documents)."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from action_support import actions_at, applied, replace_text
+from action_support import WAIT, actions_at, applied, replace_text
 from drvls.core.config import Settings
 from drvls.core.engine import check_source
 from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile
@@ -74,11 +76,11 @@ def _editor_settings(settings: Settings) -> dict[str, object]:
     return {"camkes": dict(settings.section("camkes"))}
 
 
-def _created(action: types.CodeAction) -> dict[str, str]:
-    """uri → text of each file the action creates (refusing to overwrite: the editor's rule)."""
-    assert action.edit is not None and action.edit.document_changes is not None
+def _created(edit: types.WorkspaceEdit | None) -> dict[str, str]:
+    """uri → text of each file the edit creates (refusing to overwrite: the editor's rule)."""
+    assert edit is not None and edit.document_changes is not None
     made: dict[str, str] = {}
-    for change in action.edit.document_changes:
+    for change in edit.document_changes:
         if isinstance(change, types.CreateFile):
             assert change.options is not None and change.options.overwrite is False
             made[change.uri] = ""
@@ -95,7 +97,30 @@ async def _port_action(editor: Editor, uri: str, text: str) -> types.CodeAction:
     offered = await actions_at(editor, uri, at, [], only=[types.CodeActionKind.RefactorRewrite])
     (action,) = offered
     assert action.title.startswith("Port this assembly to Microkit")
+    assert action.kind == types.CodeActionKind.RefactorRewrite
     return action
+
+
+async def _port_and_open(editor: Editor, uri: str, text: str) -> dict[str, str]:
+    """Choose the port action as an editor that can show documents does: it runs the action's command,
+    which makes the server apply the files' edit and then show the new system; the files it created."""
+    action = await _port_action(editor, uri, text)
+    assert action.edit is None and action.command is not None
+    await asyncio.wait_for(editor.client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=action.command.command, arguments=action.command.arguments)), WAIT)
+    (applied_edit,) = editor.client.applied_edits
+    made = _created(applied_edit.edit)
+    (shown,) = editor.client.shown_documents
+    system = next(u for u in made if u.endswith(".system"))
+    assert (shown.uri, shown.take_focus) == (system, True)
+    return made
+
+
+def _microkit_problems(path: Path, text: str, root: Path) -> list[tuple[str, str]]:
+    """The errors our Microkit check finds in a ported system (its program images are never built)."""
+    checked = check_source(SourceFile(path=path, data=text.encode(), text=""),
+                           AnalysisContext(Settings({"ignore": ["MK201"]}), DiskWorkspace([root])))
+    return [(d.code, d.message) for d in checked.diagnostics if d.severity >= 4]
 
 
 @pytest.mark.slow
@@ -109,14 +134,34 @@ async def test_port_action_on_a_corpus_app_creates_the_system_and_its_report(edi
     text = source.read_text(encoding="utf-8")
     uri = editor.open(str(app.relative_to(editor.root)), text, "camkes")
     await editor.diagnostics(uri)
-    made = _created(await _port_action(editor, uri, text))
+    made = await _port_and_open(editor, uri, text)
     expected = port_app(app, text, settings, DiskWorkspace([editor.root]))
     assert made == {editor.uri(f"{app.parent.name}/simple.system"): expected.system,
                     editor.uri(f"{app.parent.name}/simple.port.md"): expected.report}
-    system = app.with_name("simple.system")
-    checked = check_source(SourceFile(path=system, data=expected.system.encode(), text=""),
-                           AnalysisContext(Settings({"ignore": ["MK201"]}), DiskWorkspace([editor.root])))
-    assert [d for d in checked.diagnostics if d.severity >= 4] == []
+    assert _microkit_problems(app.with_name("simple.system"), expected.system, editor.root) == []
+
+
+async def test_port_action_creates_the_system_then_opens_it(editor: Editor) -> None:
+    text = (PORT_APPS / "pipeline.camkes").read_text(encoding="utf-8")
+    app = editor.write("pipeline.camkes", text)
+    uri = editor.open("pipeline.camkes", text, "camkes")
+    await editor.diagnostics(uri)
+    made = await _port_and_open(editor, uri, text)
+    expected = port_app(app, text, Settings({}), DiskWorkspace([editor.root]))
+    assert made == {editor.uri("pipeline.system"): expected.system, editor.uri("pipeline.port.md"): expected.report}
+    assert _microkit_problems(app.with_name("pipeline.system"), made[editor.uri("pipeline.system")],
+                              editor.root) == []
+
+
+async def test_port_action_is_a_plain_edit_for_an_editor_that_cannot_show_documents(plain_editor: Editor) -> None:
+    editor = plain_editor
+    text = (PORT_APPS / "pipeline.camkes").read_text(encoding="utf-8")
+    uri = editor.open("pipeline.camkes", text, "camkes")
+    await editor.diagnostics(uri)
+    action = await _port_action(editor, uri, text)
+    assert action.command is None
+    assert sorted(_created(action.edit)) == [editor.uri("pipeline.port.md"), editor.uri("pipeline.system")]
+    assert editor.client.applied_edits == [] and editor.client.shown_documents == []
 
 
 async def test_port_action_never_names_an_existing_file(editor: Editor) -> None:
@@ -124,6 +169,19 @@ async def test_port_action_never_names_an_existing_file(editor: Editor) -> None:
     (editor.root / "pipeline.system").write_text("<system/>\n", encoding="utf-8")
     uri = editor.open("pipeline.camkes", text, "camkes")
     await editor.diagnostics(uri)
-    made = _created(await _port_action(editor, uri, text))
+    made = await _port_and_open(editor, uri, text)
     assert sorted(made) == [editor.uri("pipeline-2.port.md"), editor.uri("pipeline-2.system")]
     assert (editor.root / "pipeline.system").read_text(encoding="utf-8") == "<system/>\n"
+
+
+async def test_port_command_without_an_assembly_there_changes_nothing(editor: Editor) -> None:
+    text = (PORT_APPS / "pipeline.camkes").read_text(encoding="utf-8")
+    uri = editor.open("pipeline.camkes", text, "camkes")
+    await editor.diagnostics(uri)
+    action = await _port_action(editor, uri, text)
+    assert action.command is not None and action.command.arguments is not None
+    first_line = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+    with pytest.raises(Exception, match="no assembly"):
+        await asyncio.wait_for(editor.client.workspace_execute_command_async(types.ExecuteCommandParams(
+            command=action.command.command, arguments=[uri, first_line])), WAIT)
+    assert editor.client.applied_edits == [] and editor.client.shown_documents == []

@@ -17,8 +17,10 @@ def test_bench_emit_smoke() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("300 rules, 10 distinct scopes, 11 targets")
+    rows = {line.split("  ")[1].strip(): line for line in out.splitlines() if line.startswith("  ")}
     for label in ("baseline (decompile)", "emit (plan)", "emit (write)", "emit --check", "write, batched",
                   "write, per file"):
-        assert label in out
+        assert label in rows and rows[label].rstrip().endswith(" ms") and " cpu " in rows[label]
     assert "goal: emit (plan) to every target" in out
     assert "x the per-file writer" in out
+    assert "within the goal" in out or "OVER the goal" in out

@@ -95,3 +95,17 @@ def test_leftovers_of_the_files_written_are_removed_once_stale(tmp_path: Path) -
     assert not stale.exists()
     assert young.exists(), "a young temp file may belong to a write still under way"
     assert other.exists(), "only the temp files of the files written are touched"
+
+
+def test_only_the_leftovers_of_exactly_the_names_written_are_removed(tmp_path: Path) -> None:
+    mine = tmp_path / ".a+b.md.00003600.tmp"
+    look_alike = tmp_path / ".aab.md.00003600.tmp"  # what `a+b` would match as a pattern
+    longer = tmp_path / ".x.a+b.md.00003600.tmp"
+    then = time.time() - 3600
+    for path in (mine, look_alike, longer):
+        path.write_bytes(b"half a file")
+        os.utime(path, (then, then))
+    atomic.atomic_write_all([(tmp_path / "a+b.md", b"new\n")])
+    assert not mine.exists()
+    assert look_alike.exists() and longer.exists()
+    assert (tmp_path / "a+b.md").read_bytes() == b"new\n"

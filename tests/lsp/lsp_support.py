@@ -6,8 +6,9 @@ import asyncio
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
+from cattrs import Converter
 from drvls_process import SERVE, drvls_env
 from lsprotocol import types
 from prerequisites import needs
@@ -74,6 +75,7 @@ class RecordingClient(_Client):
 
     published: list[Published]
     registrations: list[types.Registration]
+    applied_edits: list[types.ApplyWorkspaceEditParams]
     editor: Editor
 
 
@@ -90,15 +92,37 @@ def _unregister(client: RecordingClient, params: types.UnregistrationParams) -> 
     return None
 
 
+def _record_applied_edit(client: RecordingClient, params: types.ApplyWorkspaceEditParams
+                         ) -> types.ApplyWorkspaceEditResult:
+    """The editor accepts every edit the server asks it to apply; the test reads what it was."""
+    client.applied_edits.append(params)
+    return types.ApplyWorkspaceEditResult(applied=True)
+
+
+def converter() -> Converter:
+    """pygls's converter, except that a code action carrying a command stays a `CodeAction`: lsprotocol
+    reads any item with a `command` field as a plain `Command`, whose `command` is a string."""
+    conv = default_converter()
+
+    def code_action(obj: Any, _type: Any) -> types.Command | types.CodeAction:
+        plain = isinstance(obj.get("command"), str)
+        return conv.structure(obj, types.Command if plain else types.CodeAction)
+
+    conv.register_structure_hook(Union[types.Command, types.CodeAction], code_action)  # noqa: UP007
+    return conv
+
+
 def make_client() -> RecordingClient:
-    client = RecordingClient(converter_factory=default_converter, protocol_cls=LanguageClientProtocol)
+    client = RecordingClient(converter_factory=converter, protocol_cls=LanguageClientProtocol)
     client.published = []
     client.registrations = []
+    client.applied_edits = []
     register_lsp_features(client, {
         **DEFAULT_CLIENT_FEATURES,
         types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record_publish,
         types.CLIENT_REGISTER_CAPABILITY: _record_registration,
         types.CLIENT_UNREGISTER_CAPABILITY: _unregister,
+        types.WORKSPACE_APPLY_EDIT: _record_applied_edit,
     })
     return client
 
@@ -177,10 +201,12 @@ class Editor:
 
 
 async def start_editor(client: RecordingClient, mode: str, root: Path, settings: dict[str, Any],
-                       encodings: list[str] | None = None, via_init_options: bool = False) -> Editor:
+                       encodings: list[str] | None = None, via_init_options: bool = False,
+                       capabilities: types.ClientCapabilities | None = None) -> Editor:
     """Initialise a session; settings go through `workspace/configuration`, or else `initializationOptions`."""
     # "pull", "push", or a real client's recorded capabilities ("neovim@0.10", "emacs", ...).
-    caps = {"pull": pull_capabilities, "push": push_capabilities}.get(mode, lambda: client_capabilities(mode))()
+    caps = capabilities or {"pull": pull_capabilities, "push": push_capabilities}.get(
+        mode, lambda: client_capabilities(mode))()
     if encodings is not None:
         caps.general = types.GeneralClientCapabilities(position_encodings=encodings)
     if via_init_options:

@@ -88,34 +88,37 @@ class Names:
 
 @dataclass
 class Blocks:
-    """Every rule's block and every scope's declaration, rendered once for all targets."""
+    """Every group's text (its scope's declaration, then its rules' blocks), rendered and joined
+    once for all targets: each target only puts whole groups together."""
 
     ruleset_line: str
-    scope_ids: dict[Scope, int]
-    scopes: dict[Scope, str]
-    rules: list[str]
     groups: list[Group]
+    texts: dict[int, str]  # by id of the group
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Blocks:
         ids = {scope: i for i, scope in enumerate(ruleset.scopes())}
         line = HEADER.format(sources=attr_json(list(ruleset.sources)))
-        rules = [render_rule(rule, {"n": i} if rule.scope is None else {"n": i, "scope": ids[rule.scope]})
-                 for i, rule in enumerate(ruleset.rules)]
-        return cls(line.replace(" -->", f" rules={len(ruleset.rules)} -->"), ids,
-                   {scope: render_scope(i, scope) for scope, i in ids.items()}, rules, groups_of(ruleset))
+        groups = groups_of(ruleset)
+        texts = {id(group): group_text(group, ids) for group in groups}
+        return cls(line.replace(" -->", f" rules={len(ruleset.rules)} -->"), groups, texts)
+
+
+def group_text(group: Group, ids: dict[Scope, int]) -> str:
+    """The group's blocks, `n=INDEX` (and `scope=ID`) on each rule; blank lines between blocks."""
+    scope = group.scope
+    extra: dict[str, int] = {} if scope is None else {"scope": ids[scope]}
+    parts = [] if scope is None else [render_scope(ids[scope], scope)]
+    parts += [render_rule(rule, {"n": index, **extra}) for index, rule in group.entries]
+    return "\n\n".join(parts)
 
 
 def render_file(source: Source, target: str, path: str, front: list[str], blocks: Blocks,
                 groups: Sequence[Group], comment: str = "<!--") -> Generated:
     """One generated file: front matter, the two header lines, then the rules."""
     top = ["---", *front, "---"] if front else []
-    parts = [blocks.ruleset_line]
-    for group in groups:
-        if group.scope is not None:
-            parts.append(blocks.scopes[group.scope])
-        parts.extend(blocks.rules[index] for index, _rule in group.entries)
-    return finish(source, target, path, top, "\n\n".join(parts) + "\n", comment)
+    body = "\n\n".join([blocks.ruleset_line, *(blocks.texts[id(group)] for group in groups)])
+    return finish(source, target, path, top, body + "\n", comment)
 
 
 def finish(source: Source, target: str, path: str, top: list[str], body: str, comment: str) -> Generated:

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from drvls.core.diagnostics import Position, Range
@@ -59,11 +60,17 @@ def attr_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False).replace(">", "\\u003e")
 
 
+@lru_cache(maxsize=1024)
+def file_attr(name: str) -> str:
+    """`attr_json` of a source file's name: a rule set names few files, each on many rules."""
+    return attr_json(name)
+
+
 def annotation(kind: str, rule: Rule, extra: dict[str, int] | None = None, **attrs: str | int) -> str:
     parts = [f"{key}={val}" for key, val in attrs.items()]
     parts += [f"{key}={val}" for key, val in (extra or {}).items()]
     if rule.source.file is not None:
-        parts.append(f"file={attr_json(rule.source.file)}")
+        parts.append(f"file={file_attr(rule.source.file)}")
     if rule.source.line is not None:
         parts.append(f"line={rule.source.line}")
     return f"<!-- drv: {kind}{''.join(' ' + p for p in parts)} -->"

@@ -40,6 +40,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "drvls.lsp.features.system_preview",
     "drvls.lsp.features.signing",
     "drvls.lsp.features.emit_drift",
+    "drvls.lsp.features.port_assembly",
 )
 
 

@@ -1,23 +1,23 @@
 """`textDocument/codeAction`: the fixes of the diagnostics under the range (`core/code_actions.py`:
 analyzer-attached and family text fixes), source actions (sorted CAmkES imports), and on a CAmkES
 assembly "Port this assembly to Microkit", which creates the ported system and its report beside
-the app. Features may add their own actions through `server.code_action_providers`."""
+the app (`lsp/features/port_assembly.py`, with the command that also opens it). Features may add
+their own actions through `server.code_action_providers`."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from pygls.uris import from_fs_path
 
 from drvls.core import code_actions as core
 from drvls.core.diagnostics import Range
 from drvls.lsp.checking import Outcome
 from drvls.lsp.convert import PositionMapper
+from drvls.lsp.features import port_assembly
 
 if TYPE_CHECKING:
     from drvls.lsp.server import DrvlsServer
@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 
 KINDS = {core.QUICK_FIX: types.CodeActionKind.QuickFix,
          core.ORGANIZE_IMPORTS: types.CodeActionKind.SourceOrganizeImports}
-PORT_KIND = types.CodeActionKind.RefactorRewrite
-ASSEMBLY = "camkes:assembly:"
+PORT_KIND = port_assembly.PORT_KIND
 
 
 def _overlaps(a: types.Range, b: types.Range) -> bool:
@@ -62,7 +61,7 @@ async def code_actions(server: DrvlsServer, params: types.CodeActionParams) -> l
     actions.extend(a for a in fixes(uri, doc.path, outcome, mapper, params.range) if _wanted(a.kind, only))
     if doc.path is not None and doc.path.suffix == ".camkes" and _wanted(PORT_KIND, only):
         requested = Range(mapper.core_position(params.range.start), mapper.core_position(params.range.end))
-        port = await port_action(server, doc.path, outcome, requested)
+        port = await port_assembly.port_action(server, uri, doc.path, outcome, requested, params.range)
         actions.extend([port] if port is not None else [])
     return actions
 
@@ -86,41 +85,6 @@ def fixes(uri: str, path: Path | None, outcome: Outcome, mapper: PositionMapper,
             is_preferred=sent is not None and per_diagnostic[id(action.diagnostic)] == 1,
             edit=types.WorkspaceEdit(changes={uri: edits})))
     return out
-
-
-def _can_create_files(server: DrvlsServer) -> bool:
-    workspace = server.client_capabilities.workspace
-    edit = workspace.workspace_edit if workspace is not None else None
-    if edit is None or not edit.document_changes:
-        return False
-    return types.ResourceOperationKind.Create in (edit.resource_operations or [])
-
-
-async def port_action(server: DrvlsServer, path: Path, outcome: Outcome, requested: Range) -> types.CodeAction | None:
-    """The port of the assembly under the range, as new files (never over an existing one)."""
-    if not _can_create_files(server) or not any(
-            s.key.startswith(ASSEMBLY) and s.path in (None, path) and s.full_range.start <= requested.end
-            and requested.start <= s.full_range.end for s in outcome.analysis.symbols.definitions):
-        return None
-    from drvls.port.action import port_files  # here: only an assembly's code action loads the port
-
-    def exists(candidate: Path) -> bool:
-        return candidate.exists() or server.documents.by_path(candidate) is not None
-
-    made = await asyncio.to_thread(port_files, path, outcome.text, server.settings.for_file(path), server.view,
-                                   exists)
-    if made is None:
-        return None
-    changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
-    for new_path, text in ((made.system_path, made.system), (made.report_path, made.report)):
-        new_uri = from_fs_path(str(new_path)) or new_path.as_uri()
-        start = types.Position(line=0, character=0)
-        changes.append(types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False,
-                                                                                     ignore_if_exists=False)))
-        changes.append(types.TextDocumentEdit(
-            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri, version=None),
-            edits=[types.TextEdit(range=types.Range(start=start, end=start), new_text=text)]))
-    return types.CodeAction(title=made.title, kind=PORT_KIND, edit=types.WorkspaceEdit(document_changes=changes))
 
 
 def register(server: DrvlsServer) -> None:
