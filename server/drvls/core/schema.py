@@ -8,7 +8,6 @@ config file or a flag into an error naming the closest valid key or code, as ruf
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -111,6 +110,8 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate nearest to `word` (case-insensitive), if any is reasonably near."""
     pool = list(dict.fromkeys(candidates))
     by_upper = {c.upper(): c for c in pool}
+    import difflib  # only for a misspelt name: a valid config never pays for it
+
     hits = difflib.get_close_matches(word.upper(), list(by_upper), n=1, cutoff=0.5)
     return by_upper[hits[0]] if hits else None
 
@@ -222,6 +223,8 @@ def _closest_code(selector: str, codes: list[str]) -> str:
     """A full code when one is near (`MK11O` → `MK110`), else a prefix (`MKK` → `MK`). Letters that
     look like digits are compared as those digits, so a typed `O` finds the `0` it stands for."""
     by_upper = {c.upper().translate(LOOKALIKE): c for c in codes}
+    import difflib
+
     hits = difflib.get_close_matches(selector.upper().translate(LOOKALIKE), list(by_upper), n=1, cutoff=0.7)
     if hits:
         return f" (did you mean `{by_upper[hits[0]]}`?)"
