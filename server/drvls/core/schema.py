@@ -32,6 +32,8 @@ class SchemaError(ConfigError):
 
 @dataclass(frozen=True)
 class Option:
+    """One settings key: its type, default and description, and the flag that sets it."""
+
     key: str
     kind: Kind
     default: Any
@@ -188,6 +190,7 @@ def check_value(section: Section, option: Option, value: Any, where: str) -> Non
     ok = {
         "bool": lambda v: isinstance(v, bool),
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
         "address": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or isinstance(v, str),
         "string": lambda v: isinstance(v, str),
         "path": lambda v: isinstance(v, str),
