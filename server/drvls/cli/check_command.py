@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +14,7 @@ from drvls.cli.output import FORMATS, write_report
 from drvls.cli.progress import Progress
 from drvls.cli.selection import keep_changed, take_shard
 from drvls.cli.settings_flags import add_schema_flags, settings_from_args
+from drvls.core import logs
 from drvls.core.collector import gc_paused
 from drvls.core.config import Settings, ignored_setting_warning, load_settings
 from drvls.core.diagnostics import FileDiagnostics, Severity
@@ -22,7 +22,7 @@ from drvls.core.discovery import config_excludes, iter_files
 from drvls.core.engine import check_path, check_source
 from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile, analyzer_for
 
-log = logging.getLogger(__name__)
+log = logs.Logger(__name__)
 PARALLEL_THRESHOLD = 8  # below this many files, worker start-up costs more than it saves
 
 

@@ -6,13 +6,13 @@ Exit status: 0 clean, 1 problems found (per command), 2 usage or internal error.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from drvls import __version__
 from drvls.cli.errors import UsageError
+from drvls.core import logs
 from drvls.core.config import ConfigError
 from drvls.core.languages import import_optional
 
@@ -35,7 +35,7 @@ COMMAND_MODULES = {
 }
 
 
-log = logging.getLogger("drvls")
+log = logs.Logger("drvls")
 
 
 class Parser(argparse.ArgumentParser):
@@ -79,8 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
         if args.verbose and args.quiet:
             raise UsageError("-v and -q cannot be combined")
-        logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                            format="drvls: %(message)s", stream=sys.stderr)
+        logs.configure(args.verbose)
         handler = getattr(args, "handler", None)
         if handler is None:
             parser.print_help(sys.stderr)
