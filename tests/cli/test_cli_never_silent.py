@@ -37,6 +37,7 @@ def usage_error(*args: str, cwd: Path | None = None) -> str:
     ("[microkit]\narc = \"riscv64\"\n", "unknown key `microkit.arc` (did you mean `microkit.arch`?)"),
     ("[camkes]\nimport_paths = []\n", "did you mean `camkes.import_path`?"),
     ("[microkit]\ncores = \"four\"\n", "`microkit.cores` must be of type int"),
+    ("analysis_timeout = \"10s\"\n", "`analysis_timeout` must be of type number"),
     ("[microkit]\narch = \"arm64\"\n", "is not one of aarch64, riscv64, x86_64"),
     ('select = ["MK11O"]\n', "unknown rule code or prefix `MK11O` (did you mean `MK110`?)"),
 ])
@@ -45,6 +46,15 @@ def test_a_mistaken_config_key_or_value_is_an_error_naming_the_closest(tmp_path:
     write(tmp_path, "drvls.toml", toml)
     write(tmp_path, "a.system", GOOD)
     assert expected in usage_error("check", str(tmp_path))
+
+
+@pytest.mark.parametrize("toml", ["analysis_timeout = 0\n", "analysis_timeout = 2.5\n"])
+def test_a_number_setting_takes_an_integer_or_a_float(tmp_path: Path, toml: str) -> None:
+    write(tmp_path, "drvls.toml", toml)
+    path = write(tmp_path, "a.system", BAD)
+    done = run_drvls("check", "--format", "json", str(path))
+    assert done.returncode == 1, done.stderr
+    assert "MK020" in {d["code"] for d in json_diagnostics(done.stdout)}
 
 
 def test_pyproject_table_is_checked_too(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -29,11 +28,12 @@ from drvls.camkes.preprocess import ReadText
 from drvls.camkes.reader import SourceReader
 from drvls.camkes.resolve import Resolved, resolve
 from drvls.camkes.settings import CamkesSettings, read_settings
+from drvls.core import logs
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, RelatedLocation, Severity
 from drvls.core.engine import make
 from drvls.core.languages import Analysis, AnalysisContext, SourceFile
 
-log = logging.getLogger(__name__)
+log = logs.Logger(__name__)
 
 EXTENSIONS = (".camkes", ".idl4")
 

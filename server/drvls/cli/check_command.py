@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,13 +14,15 @@ from drvls.cli.output import FORMATS, write_report
 from drvls.cli.progress import Progress
 from drvls.cli.selection import keep_changed, take_shard
 from drvls.cli.settings_flags import add_schema_flags, settings_from_args
+from drvls.core import logs
+from drvls.core.collector import gc_paused
 from drvls.core.config import Settings, ignored_setting_warning, load_settings
 from drvls.core.diagnostics import FileDiagnostics, Severity
 from drvls.core.discovery import config_excludes, iter_files
 from drvls.core.engine import check_path, check_source
 from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile, analyzer_for
 
-log = logging.getLogger(__name__)
+log = logs.Logger(__name__)
 PARALLEL_THRESHOLD = 8  # below this many files, worker start-up costs more than it saves
 
 
@@ -88,7 +89,8 @@ def _check_chunk(paths: list[str], cli: dict[str, Any], config_file: str | None,
                                               config_path=Path(config_file) if config_file else None)
         log.info("%s: %s", path, by_folder[folder].describe())
         ctx = AnalysisContext(settings=by_folder[folder], workspace=workspace, session=session)
-        diagnostics = check_path(file, ctx, named=path in named).diagnostics
+        with gc_paused():  # until the analysis is dropped: freed by reference counts, never walked by a collection
+            diagnostics = check_path(file, ctx, named=path in named).diagnostics
         results.append(FileDiagnostics(path=path, diagnostics=tuple(diagnostics)))
         if on_file is not None:
             on_file(results[-1])

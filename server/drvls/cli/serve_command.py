@@ -13,6 +13,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from drvls.core import logs
     from drvls.lsp.server import serve
 
+    logs.apply()  # the server and pygls log through `logging` directly
     return int(serve())

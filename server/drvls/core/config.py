@@ -82,6 +82,8 @@ class Layer:
 
 @dataclass(frozen=True)
 class Settings:
+    """The merged settings for one file, with where each key came from (for `-v` and messages)."""
+
     values: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
     # Dotted key (`select`, `microkit.arch`) → the name of the layer that set it.

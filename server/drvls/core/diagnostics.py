@@ -34,6 +34,8 @@ class Position:
 
 @dataclass(frozen=True, order=True)
 class Range:
+    """A span of text from `start` to `end` (end exclusive)."""
+
     start: Position
     end: Position
 
@@ -63,6 +65,8 @@ class RelatedLocation:
 
 @dataclass(frozen=True)
 class TextEdit:
+    """Replace `range` with `new_text`."""
+
     range: Range
     new_text: str
 
@@ -83,6 +87,8 @@ class Fix:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem found in a file, with the places it relates to and the fixes offered for it."""
+
     code: str
     severity: Severity
     message: str

@@ -6,14 +6,13 @@ editor and in CI.
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from drvls.core import codes
+from drvls.core import codes, logs
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, Range
 from drvls.core.languages import (
     Analysis,
@@ -29,7 +28,7 @@ from drvls.core.reading import ReadProblem, read_bounded
 from drvls.core.rules import RuleInfo, matches
 from drvls.core.text import LineIndex, split_lines
 
-log = logging.getLogger(__name__)
+log = logs.Logger(__name__)
 
 SUPPRESSION = re.compile(r"drvls:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 

@@ -116,6 +116,8 @@ class DiskWorkspace:
 
 @dataclass
 class AnalysisContext:
+    """What an analysis may read besides its file: settings, workspace, the previous analysis and the edits since."""
+
     settings: Settings
     workspace: Workspace
     previous: Analysis | None = None

@@ -8,7 +8,6 @@ config file or a flag into an error naming the closest valid key or code, as ruf
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +32,8 @@ class SchemaError(ConfigError):
 
 @dataclass(frozen=True)
 class Option:
+    """One settings key: its type, default and description, and the flag that sets it."""
+
     key: str
     kind: Kind
     default: Any
@@ -111,6 +112,8 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate nearest to `word` (case-insensitive), if any is reasonably near."""
     pool = list(dict.fromkeys(candidates))
     by_upper = {c.upper(): c for c in pool}
+    import difflib  # only for a misspelt name: a valid config never pays for it
+
     hits = difflib.get_close_matches(word.upper(), list(by_upper), n=1, cutoff=0.5)
     return by_upper[hits[0]] if hits else None
 
@@ -187,6 +190,7 @@ def check_value(section: Section, option: Option, value: Any, where: str) -> Non
     ok = {
         "bool": lambda v: isinstance(v, bool),
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
         "address": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or isinstance(v, str),
         "string": lambda v: isinstance(v, str),
         "path": lambda v: isinstance(v, str),
@@ -222,6 +226,8 @@ def _closest_code(selector: str, codes: list[str]) -> str:
     """A full code when one is near (`MK11O` → `MK110`), else a prefix (`MKK` → `MK`). Letters that
     look like digits are compared as those digits, so a typed `O` finds the `0` it stands for."""
     by_upper = {c.upper().translate(LOOKALIKE): c for c in codes}
+    import difflib
+
     hits = difflib.get_close_matches(selector.upper().translate(LOOKALIKE), list(by_upper), n=1, cutoff=0.7)
     if hits:
         return f" (did you mean `{by_upper[hits[0]]}`?)"

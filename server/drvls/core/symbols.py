@@ -49,6 +49,8 @@ class SymbolKind(Enum):
 
 @dataclass(frozen=True)
 class Location:
+    """Where a name is written: a range in a file (None: the file being analysed)."""
+
     path: Path | None
     range: Range
 

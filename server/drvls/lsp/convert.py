@@ -6,6 +6,7 @@ negotiated UTF-8 or UTF-32, so every range crossing the boundary goes through he
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -90,7 +91,21 @@ class PositionMapper:
 
 class Prepared(list):  # type: ignore[type-arg]
     """An answer already in the protocol's JSON shape: sent as it is, without the converter walking it
-    (for a large outline, that walk cost several times what building the answer did)."""
+    (for a large outline, that walk cost several times what building the answer did), and encoded
+    once, so the same answer asked again is sent without encoding thousands of symbols again."""
+
+    _text: str | None = None
+
+    def encoded(self) -> str:
+        """The answer as JSON text, made on first use and kept (a Prepared answer is never changed)."""
+        if self._text is None:
+            self._text = json.dumps(self, separators=(",", ":"))
+        return self._text
+
+
+def prepared_response(msg_id: object, result: Prepared) -> str:
+    """The JSON-RPC response carrying `result`, its encoded text spliced in rather than encoded again."""
+    return f'{{"id":{json.dumps(msg_id)},"jsonrpc":"2.0","result":{result.encoded()}}}'
 
 
 class PreparedObject(dict):  # type: ignore[type-arg]

@@ -8,6 +8,7 @@ threads from snapshots; a result is sent only if the document still has the anal
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import logging
 import os
@@ -50,12 +51,28 @@ DEPENDENCY_WATCH_ID = "drvls-dependencies"
 MAX_STALE_RETRIES = 5
 SETTINGS_TIMEOUT = 5.0
 FILE_LIST_TTL = 10.0
+_PENDING_WRITES: set[asyncio.Future[Any]] = set()  # asynchronous writes of pre-encoded answers, kept until done
 
 
 class DrvlsProtocol(AnswersMalformedMessages):
-    """Adds the per-client choice of diagnostics mode and feature capability hooks to `initialize`."""
+    """Adds the per-client choice of diagnostics mode and feature capability hooks to `initialize`, and
+    sends `Prepared` answers as the text they were encoded to once."""
 
     _server: DrvlsServer
+
+    def _send_response(self, msg_id: Any, result: Any | None = None, error: Any | None = None) -> None:
+        if error is not None or not isinstance(result, convert.Prepared) or self.writer is None:
+            super()._send_response(msg_id, result, error)
+            return
+        self._result_types.pop(msg_id, None)
+        body = convert.prepared_response(msg_id, result).encode(self.CHARSET)
+        header = (f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}"
+                  "\r\n\r\n").encode(self.CHARSET) if self._include_headers else b""
+        written = self.writer.write(header + body)
+        if inspect.isawaitable(written):  # a writer that sends asynchronously (pygls' websocket one)
+            pending = asyncio.ensure_future(written)
+            _PENDING_WRITES.add(pending)
+            pending.add_done_callback(_PENDING_WRITES.discard)
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import gc
 import operator
-import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
 from tree_sitter import Node, Tree
 
+from drvls.core.collector import gc_paused
 from drvls.core.diagnostics import Diagnostic, Fix, Range, RelatedLocation, TextEdit
 from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
 from drvls.core.text import LineIndex
@@ -171,33 +169,6 @@ class MicrokitAnalyzer:
         state = State(tree=tree, target=target, data=data, blanked=blanked, layout=run.layout,
                       cache=run.cache, memo=run.memo, system=run.model, recovered=run.recovered, facts=run.facts)
         return issues, state
-
-
-_PAUSES = [0]  # analyses running with the cyclic collector paused
-_PAUSE_LOCK = threading.Lock()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a model is built.
-
-    A large file makes hundreds of thousands of small objects, none in a cycle; each allocation
-    burst would start a collection that walks every live object again, which made building the
-    model of a 100,000-line file several times slower than the work itself. Collection resumes
-    when the last analysis running has finished.
-    """
-    with _PAUSE_LOCK:
-        if _PAUSES[0] == 0:
-            _PAUSES.append(gc.isenabled())
-            gc.disable()
-        _PAUSES[0] += 1
-    try:
-        yield
-    finally:
-        with _PAUSE_LOCK:
-            _PAUSES[0] -= 1
-            if _PAUSES[0] == 0 and _PAUSES.pop():
-                gc.enable()
 
 
 MAX_REPLAYED_EDITS = 200

@@ -83,14 +83,14 @@ class Checker:
                 self.issues[-1].message += f" (added in Microkit {since[0]}.{since[1]})"
 
     def required(self, el: El, name: str) -> str | None:
-        value = el.get(name)
+        value = el.attrs.get(name)  # not `el.get`: called for every attribute of a large file
         if value is None:
             self.report(codes.MISSING_ATTRIBUTE, f"Missing required attribute '{name}' on element '{el.tag}'", el)
         return value
 
     def number(self, el: El, name: str, required: bool = False) -> int | None:
         """`sdf_parse_number`, reporting the tool's `failed to parse integer` message."""
-        text = self.required(el, name) if required else el.get(name)
+        text = self.required(el, name) if required else el.attrs.get(name)
         if text is None:
             return None
         value = parse_number(text)
@@ -113,7 +113,7 @@ class Checker:
         return value
 
     def boolean(self, el: El, name: str, default: bool) -> bool:
-        text = el.get(name)
+        text = el.attrs.get(name)
         if text is None:
             return default
         value = parse_bool(text)
@@ -160,7 +160,7 @@ class Checker:
 
     def setvar(self, symbols: dict[str, tuple[El, str]], el: El, attr: str) -> None:
         """Register a symbol in a PD's setvar namespace, reporting a duplicate."""
-        symbol = el.get(attr)
+        symbol = el.attrs.get(attr)
         if symbol is None:
             return
         first = symbols.get(symbol)

@@ -40,6 +40,8 @@ def _offset(el: El) -> int:
 
 @dataclass
 class System:
+    """The assembled model of a `<system>`: its top-level elements, in document order, by kind."""
+
     el: El
     pds: list[ProtectionDomain] = field(default_factory=list)  # top level, document order
     mrs: list[MemoryRegion] = field(default_factory=list)

@@ -175,7 +175,8 @@ def check_map(chk: Checker, el: El, symbols: dict[str, tuple[El, str]] | None, l
         chk.value_error(codes.VADDR_LIMIT, f"vaddr ({vaddr:#x}) must be less than {limit:#x}", el, "vaddr")
     if symbols is not None:
         for attr in ("setvar_vaddr", "setvar_size", "setvar_prefill_size"):
-            chk.setvar(symbols, el, attr)
+            if attr in el.attrs:  # most maps set no symbol: no call for them
+                chk.setvar(symbols, el, attr)
     return Map(el=el, mr=mr, vaddr=vaddr, setvar_prefill_size="setvar_prefill_size" in el.attrs,
                below_limit=below_limit)
 

@@ -14,12 +14,15 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from drvls.microkit import codes, elf
-from drvls.microkit.elf import ElfImage, ElfProblem, Segment
+from drvls.microkit import codes
 from drvls.microkit.model import Channel, Issue, MemoryRegion, ProtectionDomain, issue, related_to
 from drvls.microkit.target import Target
 from drvls.microkit.xmltree import El
+
+if TYPE_CHECKING:  # the ELF reader is imported once an image is found (a check without one never needs it)
+    from drvls.microkit.elf import ElfImage, Segment
 
 PAGE = 0x1000
 # Symbols the tool writes into every PD's image with `.unwrap()` (it panics when one is missing).
@@ -127,8 +130,10 @@ def _load(el: El, attr: str, path: str, pd: ProtectionDomain, target: Target, de
                              "(no search path is configured: set `[microkit] search_path` or `--search-path` to "
                              "where the build puts the images)", el, attr))
         return None
+    from drvls.microkit import elf
+
     loaded = elf.load(found)
-    if isinstance(loaded, ElfProblem):
+    if isinstance(loaded, elf.ElfProblem):
         out.append(issue(codes.IMAGE_INVALID, f"failed to parse ELF '{found}' for PD '{pd.name}': {loaded.reason}",
                          el, attr))
         return None
@@ -150,6 +155,8 @@ def check_symbols(pd: ProtectionDomain, image_el: El, image: ElfImage, setvars: 
         out.append(issue(codes.IMAGE_MICROKIT_SYMBOLS, f"program image '{image_el.get('path')}' for PD '{pd.name}' "
                          f"has no symbol {listed}, which the Microkit tool writes (it stops with a panic): is it "
                          "linked with libmicrokit?", image_el, "path"))
+    from drvls.microkit import elf  # imported when `image` was loaded
+
     program = image_el.get("path")
     for symbol, el, attr in setvars:
         found = elf.find_symbol(image, symbol)

@@ -63,6 +63,8 @@ def vm_dialect(el: El) -> bool:
 
 @dataclass(frozen=True)
 class CppHit:
+    """One construct that makes the text a cpp template (a directive, a C comment, an unquoted macro value)."""
+
     start: int  # character offsets in the text
     end: int
     message: str

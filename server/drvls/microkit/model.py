@@ -12,6 +12,8 @@ from drvls.microkit.xmltree import Anchor, AttrSpan, El
 
 @dataclass
 class Related:
+    """A related location of an issue, relative to an anchor like the issue itself."""
+
     anchor: Anchor
     start: int
     end: int
@@ -43,6 +45,8 @@ class Change:
 
 @dataclass(frozen=True)
 class FixPlan:
+    """A fix as changes relative to anchors, turned into a core `Fix` when the issue is converted."""
+
     title: str
     changes: tuple[Change, ...]
     safe: bool = False  # see `core.diagnostics.Fix.safe`
@@ -95,6 +99,8 @@ def attr_related(el: El, attr: AttrSpan, message: str) -> Related:
 
 @dataclass
 class MemoryRegion:
+    """A `<memory_region>`."""
+
     el: El
     name: str | None
     size: int | None
@@ -109,6 +115,8 @@ class MemoryRegion:
 
 @dataclass
 class Map:
+    """A `<map>` of a memory region into a PD's or VM's address space."""
+
     el: El
     mr: str | None
     vaddr: int | None
@@ -118,6 +126,8 @@ class Map:
 
 @dataclass
 class Irq:
+    """An `<irq>` of a PD."""
+
     el: El
     id: int | None
     number: int | None
@@ -126,6 +136,8 @@ class Irq:
 
 @dataclass
 class IoPort:
+    """An `<ioport>` of a PD (x86)."""
+
     el: El
     id: int | None
     addr: int | None
@@ -134,12 +146,16 @@ class IoPort:
 
 @dataclass
 class Vcpu:
+    """A `<vcpu>` of a virtual machine."""
+
     el: El
     id: int | None
 
 
 @dataclass
 class VirtualMachine:
+    """A `<virtual_machine>` inside a PD."""
+
     el: El
     name: str | None
     vcpus: list[Vcpu] = field(default_factory=list)
@@ -148,6 +164,8 @@ class VirtualMachine:
 
 @dataclass
 class CapMap:
+    """A child PD's capability (its TCB, scheduling context or address space) placed in a slot of the PD's CSpace."""
+
     el: El
     kind: str  # Tcb, Sc, VSpace
     slot: int | None
@@ -156,12 +174,16 @@ class CapMap:
 
 @dataclass
 class RegionSetVar:
+    """A `<setvar region_paddr>`: a symbol set to a memory region's physical address."""
+
     el: El
     mr: str
 
 
 @dataclass
 class ProtectionDomain:
+    """A `<protection_domain>`, with its children (maps, IRQs, child PDs, its VM)."""
+
     el: El
     name: str | None
     priority: int
@@ -227,6 +249,8 @@ class ProtectionDomain:
 
 @dataclass
 class End:
+    """One `<end>` of a channel."""
+
     el: El
     pd: str | None
     id: int | None
@@ -236,12 +260,16 @@ class End:
 
 @dataclass
 class Channel:
+    """A `<channel>` between two PDs."""
+
     el: El
     ends: list[End] = field(default_factory=list)
 
 
 @dataclass
 class IoAddressSpace:
+    """An `<io_address_space>` (needs IOMMU support) and the maps into it."""
+
     el: El
     name: str | None
     device: str | None  # e.g. "PCI device 00:03.0"
@@ -251,6 +279,8 @@ class IoAddressSpace:
 
 @dataclass
 class Domains:
+    """The `<domains>` element and the names of the domains it declares."""
+
     el: El
     names: frozenset[str]
 

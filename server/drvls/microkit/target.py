@@ -22,6 +22,8 @@ VERSIONS = ((2, 0), (2, 1), (2, 2), (2, 3))
 
 @dataclass(frozen=True)
 class Target:
+    """The Microkit target a file is checked for: architecture, kernel configuration, SDK version, image search."""
+
     arch: str = "aarch64"
     hypervisor: bool = True
     cores: int = 1

@@ -244,26 +244,25 @@ def convert_chunk(chunk_bytes: bytes, rel: int, anchor: Anchor) -> El:
     root: El | None = None
     stack: list[El] = []
     for match in _MARKUP_S.finditer(chunk):
-        name = match.group(2)
+        closing, name, attrs_text, empty = match.groups()  # one call, not one per group: per element of the file
         if name is None:
             continue
         m_start, m_end = match.span()
         if not ascii_chunk:
             m_start, m_end = (len(chunk[:m_start].encode("utf-8", "surrogateescape")),
                               len(chunk[:m_end].encode("utf-8", "surrogateescape")))
-        if match.group(1):
+        if closing:
             stack.pop().end = rel + m_end
             continue
         el = El(name if ":" not in name else local(name), rel + m_start, rel + m_end, rel + m_end, anchor,
                 match.group(0))
-        attrs_text = match.group(3)
         if attrs_text:
             _read_attrs(el, attrs_text)
         if stack:
             stack[-1].children.append(el)
         else:
             root = el
-        if not match.group(4):
+        if not empty:
             stack.append(el)
     if root is None:  # cannot happen for a well-formed element; keep the contract anyway
         root = El("", rel, rel + len(chunk_bytes), rel, anchor)

@@ -8,14 +8,14 @@ depends on `FILE.sig` whether or not it exists yet, so an editor re-checks the f
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
 
+from drvls.core import logs
 from drvls.core.languages import AnalysisContext, PostCheckResult, SourceFile
 
-log = logging.getLogger(__name__)
+log = logs.Logger(__name__)
 SIG_SUFFIX = ".sig"  # the detached signature of `FILE` is `FILE.sig`
 
 

@@ -1,7 +1,8 @@
 """`textDocument/documentSymbol`: the family's hierarchical outline of the file.
 
-The answer is built as the protocol's JSON (thousands of symbols on a large file) and kept for the
-snapshot it came from, so asking again about the same version costs nothing.
+The answer is built as the protocol's JSON (thousands of symbols on a large file), encoded to text off
+the event loop, and kept for the snapshot it came from, so asking again about the same version costs
+only sending that text.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def outline(here: Target, encoding: str) -> Prepared:
     if kept is not None and kept[0] is index and kept[1] == encoding:
         return kept[2]
     answer = Prepared(convert(here, here.query.outline()))
+    answer.encoded()  # here, on a worker thread: the event loop only sends the text
     with _answers_lock:
         _answers[here.uri] = (index, encoding, answer)
         _answers.move_to_end(here.uri)
