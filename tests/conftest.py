@@ -1,10 +1,20 @@
 """Checks every test module shares: the `prerequisite` mark of `prerequisites.needs`, short ids for long
-parameters, and a last word naming every test that did not pass (a CI log is often read from its end)."""
+parameters, reproducible property tests under CI, and a last word naming every test that did not pass
+(a CI log is often read from its end)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 from prerequisites import skip_or_fail
+
+# Under CI the property tests draw the same examples every run (derived from each test), so a red CI
+# names a failure anyone can replay; locally they keep exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 NOT_PASSED: list[str] = []
 
