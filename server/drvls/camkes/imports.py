@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,5 +291,27 @@ def prefetch(paths: set[Path], root: Path, root_text: str, settings: CamkesSetti
     def run(job: tuple[str, Path]) -> None:
         with contextlib.suppress(CppMissing):
             preprocess(job[0], job[1], settings)
-    with ThreadPoolExecutor(max_workers=PREFETCH_WORKERS) as pool:
-        list(pool.map(run, jobs))
+    list(_pool().map(run, jobs))
+
+
+_prefetcher: ThreadPoolExecutor | None = None
+_prefetcher_lock = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The process's one prefetch pool, started on first use (a pool per app started threads per app)."""
+    global _prefetcher
+    with _prefetcher_lock:
+        if _prefetcher is None:
+            _prefetcher = ThreadPoolExecutor(max_workers=PREFETCH_WORKERS, thread_name_prefix="drvls-cpp")
+        return _prefetcher
+
+
+def _forget_pool() -> None:
+    """A forked child (a `drvls check` worker) has none of its parent's threads: it starts its own pool."""
+    global _prefetcher, _prefetcher_lock
+    _prefetcher, _prefetcher_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
