@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from drvls.camkes.cache import CACHE, Bounded
 from drvls.core.config import Settings
 
 
@@ -39,9 +41,30 @@ def _list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _frozen(value: Any) -> Any:
+    """A setting's value as a hashable key (lists → tuples, tables → sorted pairs)."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value if isinstance(value, (str, int, float, bool, type(None))) else (type(value).__name__, str(value))
+
+
+_read: Bounded[tuple[object, ...], CamkesSettings] = CACHE.table(256)
+
+
 def read_settings(settings: Settings) -> CamkesSettings:
-    """Read `settings.section("camkes")`; paths are relative to the config file that set them."""
+    """Read `settings.section("camkes")`; paths are relative to the config file that set them.
+
+    Every file of a run asks, mostly with the same settings: read once per section, config file,
+    working folder and home folder (what relative paths and `~` are resolved against).
+    """
     section = settings.section("camkes")
+    key = (_frozen(section), settings.config_file, os.getcwd(), os.environ.get("HOME"))
+    return _read.get_or_compute(key, lambda: _read_settings(settings, section))
+
+
+def _read_settings(settings: Settings, section: dict[str, Any]) -> CamkesSettings:
     return CamkesSettings(
         import_path=tuple(settings.relative_to_config(p).absolute() for p in _list(section.get("import_path"))),
         cpp_include=tuple(settings.relative_to_config(p).absolute() for p in _list(section.get("cpp_include"))),
