@@ -31,7 +31,7 @@ from drvls.camkes.resolve import Resolved, resolve
 from drvls.camkes.settings import CamkesSettings, read_settings
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, RelatedLocation, Severity
 from drvls.core.engine import make
-from drvls.core.languages import Analysis, AnalysisContext, SourceFile
+from drvls.core.languages import Analysis, AnalysisContext, LazyIndexAnalysis, SourceFile
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ class CamkesAnalyzer:
         state = CamkesState(own.tree) if own.tree is not None else None
         model = CamkesModel(path, own.parsed, tuple(program.parsed), tuple(program.items), resolved.table,
                             dict(program.import_targets))
-        return Analysis(diagnostics=diagnostics, state=state, dependencies=frozenset(dependencies),
-                        symbols=build_index(model, source.text, own.tree), model=model)
+        text, tree = source.text, own.tree  # the index is built when a feature first asks (a check never does)
+        return LazyIndexAnalysis(diagnostics=diagnostics, state=state, dependencies=frozenset(dependencies),
+                                 model=model, build_symbols=lambda: build_index(model, text, tree))
 
     def _in_apps(self, own: FrontResult, path: Path, apps: list[Path], settings: CamkesSettings,
                  read: ReadText) -> tuple[list[Diagnostic], set[Path], AppCheck | None]:
