@@ -134,7 +134,7 @@ def build_program(text: str, path: Path | None, settings: CamkesSettings, read: 
     """Load `path` (with `text`) and every file it imports, transitively."""
     root = normal(path) if path is not None else None
     if root is not None:
-        prefetch(import_closure(root, text, settings, read), root, text, settings, read)
+        prefetch_program(text, root, settings, read)
     program = Program(root)
     seen: set[Path | None] = {root}
     for target in prelude:
@@ -276,6 +276,12 @@ def import_closure(root: Path, text: str, settings: CamkesSettings, read: ReadTe
 
 
 PREFETCH_WORKERS = 8
+
+
+def prefetch_program(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> None:
+    """Preprocess `path` and every file its import lines reach at once, its own text included."""
+    root = normal(path)
+    prefetch(import_closure(root, text, settings, read), root, text, settings, read)
 
 
 def prefetch(paths: set[Path], root: Path, root_text: str, settings: CamkesSettings, read: ReadText) -> None:
