@@ -25,12 +25,10 @@ class CamkesSettings:
         """The import path as one string, a cheap part of cache keys (tuples of paths hash and compare slowly)."""
         return "\0".join(str(p) for p in self.import_path)
 
-    def cpp_flags(self) -> list[str]:
-        """Flags as a real build passes them (`-DCAMKES_TOOL_PROCESSING` always)."""
-        flags = ["-DCAMKES_TOOL_PROCESSING"]
-        flags += [f"-I{p}" for p in self.cpp_include]
-        flags += [f"-D{d}" for d in self.defines]
-        return flags
+    @cached_property
+    def cpp_flags(self) -> tuple[str, ...]:
+        """Flags as a real build passes them (`-DCAMKES_TOOL_PROCESSING` always); made once (every load asks)."""
+        return ("-DCAMKES_TOOL_PROCESSING", *(f"-I{p}" for p in self.cpp_include), *(f"-D{d}" for d in self.defines))
 
 
 def _list(value: Any) -> list[str]:
