@@ -89,3 +89,24 @@ def test_apps_in_ignored_or_excluded_folders_do_not_count(tmp_path: Path) -> Non
 
     assert unknown([]) == ["error"]  # vendor/app.camkes imports it and lacks P
     assert unknown(["vendor/"]) == ["warning"]  # no app left: a library alone
+
+
+def test_which_apps_import_a_file_follows_each_import_path_in_any_order(tmp_path: Path) -> None:
+    """`import <lib.camkes>` finds another file on another import path, so the app importing the
+    component through it is found under one path and not under the other, whichever came first."""
+    write(tmp_path, {
+        "procs.idl4": "procedure P { void f(); }\ncomponent S { provides P p; }\n",
+        "comp.camkes": "component C { control; uses P p; }\n",
+        "with/lib.camkes": 'import "../comp.camkes";\n',
+        "without/lib.camkes": "component D { control; }\n",
+        "app.camkes": 'import <std_connector.camkes>;\nimport <lib.camkes>;\n'
+                      "assembly { composition { component C c; } }\n",
+    })
+
+    def severity(folder: str) -> list[str]:
+        found = check(tmp_path, "comp.camkes", import_path=[str(tmp_path / folder)])
+        return [d.severity.label for d in found if d.code == "CK005"]
+
+    # Through `with/` the app imports the component and lacks P: an error; alone, only a warning.
+    assert [severity(f) for f in ("with", "without", "with", "without")] == [
+        ["error"], ["warning"], ["error"], ["warning"]]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from camkes_helpers import camkes_corpus, check, messages, where, write
 from camkes_verdicts import CORPUS
 from drvls.camkes import grammar
@@ -139,3 +140,23 @@ def test_without_the_grammar_one_diagnostic_says_so(tmp_path: Path) -> None:
                           env=drvls_env(), capture_output=True, text=True, check=False, timeout=120)
     assert "CK030" in done.stdout and "tree_sitter_camkes" in done.stdout, done.stdout + done.stderr
     assert done.stdout.count("CK030") == 1 and "Traceback" not in done.stderr
+
+
+def test_settings_read_again_follow_the_working_and_config_folders(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same `[camkes]` table read twice is one answer only while what its relative paths hang on stays."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    table = {"camkes": {"import_path": ["inc"], "cpp_include": ["~/h"]}}
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path / "a")
+    assert read_settings(Settings(table)).import_path == (tmp_path / "a" / "inc",)
+    monkeypatch.chdir(tmp_path / "b")
+    assert read_settings(Settings(table)).import_path == (tmp_path / "b" / "inc",)
+    assert read_settings(Settings(table)).cpp_include == (tmp_path / "home" / "h",)
+    monkeypatch.setenv("HOME", str(tmp_path / "other"))
+    assert read_settings(Settings(table)).cpp_include == (tmp_path / "other" / "h",)
+    config = tmp_path / "a" / "drvls.toml"
+    assert read_settings(Settings(table, config_file=config)).import_path == (tmp_path / "a" / "inc",)
+    table["camkes"]["import_path"] = ["inc2"]
+    assert read_settings(Settings(table, config_file=config)).import_path == (tmp_path / "a" / "inc2",)

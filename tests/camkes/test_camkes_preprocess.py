@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 from camkes_helpers import check, errors, messages, only, where, write
@@ -96,3 +98,34 @@ def test_a_changed_header_is_noticed(tmp_path: Path) -> None:
     write(tmp_path, {"h.h": "#define KIND contrl\n"})
     assert messages(check(tmp_path, "lib.camkes"), "CK001") == [
         "syntax error: unexpected `contrl`"]
+
+
+@needs_cpp
+def test_a_forked_worker_preprocesses_after_its_parent_did(tmp_path: Path) -> None:
+    """The parent's prefetch threads do not exist in a forked child (`drvls check` workers): the child
+    starts its own instead of waiting for them forever."""
+    def app(name: str, parts: int) -> None:
+        files = {f"c{i}.camkes": f"#define C{i} component C{i} {{ control; }}\nC{i}\n" for i in range(parts)}
+        imports = "".join(f'import "c{i}.camkes";\n' for i in range(parts))
+        write(tmp_path / name, {**files, "x.h": "", "app.camkes": f'#include "x.h"\n{imports}'
+                                "assembly { composition { component C0 c; } }\n"})
+    app("parent", 8)  # leaves idle threads behind, which a child would count on
+    app("child", 1)  # two files for cpp: the child hands both to those threads
+    assert errors(check(tmp_path / "parent", "app.camkes")) == []
+    if not hasattr(os, "fork"):
+        return
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os._exit(0 if errors(check(tmp_path / "child", "app.camkes")) == [] else 1)
+        finally:
+            os._exit(2)
+    for _ in range(200):
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    raise AssertionError("the forked child never finished preprocessing")

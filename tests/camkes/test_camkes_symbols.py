@@ -118,3 +118,20 @@ def test_a_component_in_an_app_resolves_names_the_app_provides(tmp_path: Path) -
     target = index.definition(Position(2, 7))
     assert [(t.key, t.path) for t in target] == [("camkes:procedure:P", tmp_path / "procs.idl4")]
     assert [n.symbol.key for n in index.outline] == ["camkes:component:C"]
+
+
+def test_a_check_builds_the_index_only_when_a_feature_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`drvls check` reads diagnostics only: the index (a tenth of a corpus check) waits for its first reader."""
+    from drvls.camkes import analyzer
+
+    built: list[Path | None] = []
+    real = analyzer.build_index
+
+    def counted(model: CamkesModel, text: str = "", tree: object = None) -> object:
+        built.append(model.path)
+        return real(model, text, tree)
+    monkeypatch.setattr(analyzer, "build_index", counted)
+    analysis = analyse(MULTI)
+    assert built == []
+    assert "camkes:component:Client" in {s.key for s in analysis.symbols.definitions}
+    assert analysis.symbols is analysis.symbols and len(built) == 1

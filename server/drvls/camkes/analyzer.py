@@ -17,11 +17,11 @@ from typing import Any
 
 from drvls.camkes import codes
 from drvls.camkes import model as m
-from drvls.camkes.apps import importing_apps
+from drvls.camkes.apps import ASSEMBLY, importing_apps
 from drvls.camkes.cache import CACHE, Bounded, digest, drop_all
 from drvls.camkes.checks.run import check_program_resolved
 from drvls.camkes.frontend import FrontResult, Reuse, load
-from drvls.camkes.imports import Program, build_program, normal, reachable
+from drvls.camkes.imports import Program, build_program, normal, prefetch_program, reachable
 from drvls.camkes.index import CamkesModel, build_index
 from drvls.camkes.model import Problem
 from drvls.camkes.preprocess import ReadText
@@ -31,7 +31,7 @@ from drvls.camkes.settings import CamkesSettings, read_settings
 from drvls.core import logs
 from drvls.core.diagnostics import ZERO_RANGE, Diagnostic, RelatedLocation, Severity
 from drvls.core.engine import make
-from drvls.core.languages import Analysis, AnalysisContext, SourceFile
+from drvls.core.languages import Analysis, AnalysisContext, LazyIndexAnalysis, SourceFile
 
 log = logs.Logger(__name__)
 
@@ -53,6 +53,8 @@ class CamkesAnalyzer:
         settings = read_settings(ctx.settings)
         read = SourceReader(ctx.workspace, ctx.settings.max_file_size)
         path = normal(source.path) if source.path is not None else None
+        if path is not None and ASSEMBLY.search(source.text):  # an app: its own cpp run joins its imports'
+            prefetch_program(source.text, path, settings, read)
         own = load(source.text, path, settings, read, _reuse(ctx))
         ctx.check_deadline()  # the time budget (core/engine.py): between parsing and the app checks
         is_app = any(isinstance(item, m.Assembly) for item in own.parsed.items)
@@ -75,8 +77,9 @@ class CamkesAnalyzer:
         state = CamkesState(own.tree) if own.tree is not None else None
         model = CamkesModel(path, own.parsed, tuple(program.parsed), tuple(program.items), resolved.table,
                             dict(program.import_targets))
-        return Analysis(diagnostics=diagnostics, state=state, dependencies=frozenset(dependencies),
-                        symbols=build_index(model, source.text, own.tree), model=model)
+        text, tree = source.text, own.tree  # the index is built when a feature first asks (a check never does)
+        return LazyIndexAnalysis(diagnostics=diagnostics, state=state, dependencies=frozenset(dependencies),
+                                 model=model, build_symbols=lambda: build_index(model, text, tree))
 
     def _in_apps(self, own: FrontResult, path: Path, apps: list[Path], settings: CamkesSettings,
                  read: ReadText) -> tuple[list[Diagnostic], set[Path], AppCheck | None]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drvls.camkes.cache import CACHE, Bounded
-from drvls.camkes.imports import import_closure, normal
+from drvls.camkes.imports import find_on_path, import_closure, normal
 from drvls.camkes.preprocess import ReadText
 from drvls.camkes.settings import CamkesSettings
 from drvls.core.discovery import iter_files
@@ -46,36 +46,47 @@ def adl_files(root: Path, excludes: Sequence[str] = ()) -> tuple[Path, ...]:
 
 @dataclass(frozen=True)
 class _Facts:
-    """What the scan needs of one candidate: is it an app, and which files its import lines reach."""
+    """What the scan needs of one candidate: is it an app, and which files its import lines reach.
+
+    `angle` is every `import <x>` the walk met with the file it found: under another import path
+    that finds the same files the walk is the same, so these facts hold there too.
+    """
 
     app: bool
     closure: frozenset[Path]
+    angle: tuple[tuple[str, Path | None], ...] = ()
+
+    def hold_for(self, settings: CamkesSettings, read: ReadText) -> bool:
+        return all(find_on_path(target, settings, read) == found for target, found in self.angle)
 
 
-_IndexKey = tuple[Path, str]
-
-
-def _drop_facts(table: Bounded[_IndexKey, _Facts], paths: frozenset[Path]) -> None:
+def _drop_facts(table: Bounded[Path, tuple[_Facts, ...]], paths: frozenset[Path]) -> None:
     """An edited file changes the facts of itself and of the apps reaching it; a new or removed file
     can change what any import finds, so then everything goes."""
-    known = {p for key, facts in table.items() for p in (key[0], *facts.closure)}
+    known = {p for path, variants in table.items() for facts in variants for p in (path, *facts.closure)}
     if any(p not in known or not p.is_file() for p in paths):
         table.clear()
     else:
-        table.drop_if(lambda key, facts: key[0] in paths or not facts.closure.isdisjoint(paths))
+        table.drop_if(lambda path, variants: path in paths
+                      or any(not facts.closure.isdisjoint(paths) for facts in variants))
 
 
-_facts: Bounded[_IndexKey, _Facts] = CACHE.table(65536, on_event=_drop_facts)
+# Each candidate's facts under the import paths seen so far (a few variants: most paths find the same files).
+_facts: Bounded[Path, tuple[_Facts, ...]] = CACHE.table(65536, on_event=_drop_facts)
+VARIANTS = 8
 
 
 def _candidate(path: Path, settings: CamkesSettings, read: ReadText) -> _Facts:
-    key = (path, settings.import_key)
-    found = _facts.get(key)
-    if found is None:
-        text = read(path)
-        app = text is not None and ASSEMBLY.search(text) is not None
-        closure = frozenset(import_closure(path, text, settings, read)) if app and text is not None else frozenset()
-        found = _facts.put(key, _Facts(app, closure))
+    variants = _facts.get(path) or ()
+    for facts in variants:
+        if facts.hold_for(settings, read):
+            return facts
+    text = read(path)
+    app = text is not None and ASSEMBLY.search(text) is not None
+    angle: dict[str, Path | None] = {}
+    closure = frozenset(import_closure(path, text, settings, read, angle)) if app and text is not None else frozenset()
+    found = _Facts(app, closure, tuple(angle.items()))
+    _facts.put(path, (*variants[-(VARIANTS - 1):], found))
     return found
 
 
@@ -97,15 +108,13 @@ def importing_apps(target: Path, roots: Sequence[Path], settings: CamkesSettings
 
 def _build_reverse(roots: Sequence[Path], settings: CamkesSettings, read: ReadText,
                    excludes: Sequence[str]) -> dict[Path, tuple[Path, ...]]:
-    """File → the apps reaching it, over every app under `roots`."""
-    reverse: dict[Path, list[Path]] = {}
+    """File → the apps reaching it, over every app under `roots` (each app once, in the order found)."""
+    reverse: dict[Path, dict[Path, None]] = {}
     for root in roots:
         for candidate in adl_files(root, excludes):
             facts = _candidate(candidate, settings, read)
             if not facts.app:
                 continue
             for dep in facts.closure:
-                apps = reverse.setdefault(dep, [])
-                if candidate not in apps:
-                    apps.append(candidate)
+                reverse.setdefault(dep, {})[candidate] = None
     return {dep: tuple(apps) for dep, apps in reverse.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,9 +78,16 @@ def find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
 
     Answers are kept until a file event says a file appeared, changed or vanished.
     """
-    base = "" if imp.angle else (os.path.dirname(importer) if importer is not None else os.getcwd())
-    key = (imp.target, imp.angle, base, settings.import_key if imp.angle else "")  # `"x"` ignores the path
-    return _found.get_or_compute(key, lambda: _find_import(imp, importer, settings, read))
+    if imp.angle:
+        return find_on_path(imp.target, settings, read)
+    base = os.path.dirname(importer) if importer is not None else os.getcwd()
+    return _found.get_or_compute((imp.target, False, base, ""), lambda: _find_import(imp, importer, settings, read))
+
+
+def find_on_path(target: str, settings: CamkesSettings, read: ReadText) -> Path | None:
+    """The file `import <target>;` finds: the first hit on the import path (kept as `find_import` keeps it)."""
+    return _found.get_or_compute((target, True, "", settings.import_key),
+                                 lambda: _find_import(m.Import(target, True), None, settings, read))
 
 
 def exists(read: ReadText, path: Path) -> bool:
@@ -101,10 +109,24 @@ def _find_import(imp: m.Import, importer: Path | None, settings: CamkesSettings,
     else:
         bases = [os.path.dirname(importer) if importer is not None else os.getcwd()]
     for base in bases:
-        path = Path(os.path.normpath(os.path.join(base, imp.target)))
-        if exists(read, path):
-            return path
+        name = os.path.normpath(os.path.join(base, imp.target))
+        if _there(name, read):
+            return Path(name)
     return None
+
+
+def _drop_presence(table: Bounded[str, bool], paths: frozenset[Path]) -> None:
+    """As `_drop_lookups`: an absent file may have appeared; a present one may have vanished."""
+    names = {str(p) for p in paths}
+    table.drop_if(lambda name, present: not present or name in names)
+
+
+# Whether a file is at a path, shared by every import path that looks there (most of them hold the same folders).
+_present: Bounded[str, bool] = CACHE.table(65536, on_event=_drop_presence)
+
+
+def _there(name: str, read: ReadText) -> bool:
+    return _present.get_or_compute(name, lambda: exists(read, Path(name)))
 
 
 def build_program(text: str, path: Path | None, settings: CamkesSettings, read: ReadText,
@@ -112,7 +134,7 @@ def build_program(text: str, path: Path | None, settings: CamkesSettings, read: 
     """Load `path` (with `text`) and every file it imports, transitively."""
     root = normal(path) if path is not None else None
     if root is not None:
-        prefetch(import_closure(root, text, settings, read), root, text, settings, read)
+        prefetch_program(text, root, settings, read)
     program = Program(root)
     seen: set[Path | None] = {root}
     for target in prelude:
@@ -198,7 +220,9 @@ def reachable(program: Program, start: Path) -> set[Path]:
     return seen
 
 
-_direct: Bounded[tuple[Path, bytes, str], tuple[Path, ...]] = CACHE.table(16384, on_event=drop_all)
+# The files a text's import lines find, and what each `import <x>` among them found on the import path.
+_Direct = tuple[tuple[Path, ...], tuple[tuple[str, Path | None], ...]]
+_direct: Bounded[tuple[Path, bytes, str], _Direct] = CACHE.table(16384, on_event=drop_all)
 
 
 def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> tuple[Path, ...]:
@@ -206,36 +230,58 @@ def direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadTe
 
     Kept per text until a file event (which can change what an import finds).
     """
+    return _direct_lines(text, path, settings, read)[0]
+
+
+def _direct_lines(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> _Direct:
     key = (path, digest(text), settings.import_key if ANGLE_IMPORT.search(text) else "")
     return _direct.get_or_compute(key, lambda: _direct_imports(text, path, settings, read))
 
 
-def _direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> tuple[Path, ...]:
+def _direct_imports(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> _Direct:
     out = []
+    angle = []
     for match in IMPORT_LINE.finditer(text):
         raw = match.group(1)
-        target = find_import(m.Import(raw[1:-1], raw.startswith("<")), path, settings, read)
+        imp = m.Import(raw[1:-1], raw.startswith("<"))
+        target = find_import(imp, path, settings, read)
+        if imp.angle:
+            angle.append((imp.target, target))
         if target is not None:
             out.append(target)
-    return tuple(out)
+    return tuple(out), tuple(angle)
 
 
-def import_closure(root: Path, text: str, settings: CamkesSettings, read: ReadText) -> set[Path]:
-    """The root and every file reachable through its `import` lines."""
+def import_closure(root: Path, text: str, settings: CamkesSettings, read: ReadText,
+                   angle: dict[str, Path | None] | None = None) -> set[Path]:
+    """The root and every file reachable through its `import` lines.
+
+    `angle`, when given, receives every `import <x>` met and the file it found on the import path
+    (None: none): the only answers of the walk another import path can change.
+    """
     seen = {root}
-    todo = list(direct_imports(text, root, settings, read))
+    todo = [(root, text)]
     while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        body = read(path)
-        if body is not None and "import" in body:
-            todo.extend(direct_imports(body, path, settings, read))
+        path, body = todo.pop()
+        found, lookups = _direct_lines(body, path, settings, read)
+        if angle is not None:
+            angle.update(lookups)
+        for target in found:
+            if target not in seen:
+                seen.add(target)
+                imported = read(target)
+                if imported is not None and "import" in imported:
+                    todo.append((target, imported))
     return seen
 
 
 PREFETCH_WORKERS = 8
+
+
+def prefetch_program(text: str, path: Path, settings: CamkesSettings, read: ReadText) -> None:
+    """Preprocess `path` and every file its import lines reach at once, its own text included."""
+    root = normal(path)
+    prefetch(import_closure(root, text, settings, read), root, text, settings, read)
 
 
 def prefetch(paths: set[Path], root: Path, root_text: str, settings: CamkesSettings, read: ReadText) -> None:
@@ -251,5 +297,27 @@ def prefetch(paths: set[Path], root: Path, root_text: str, settings: CamkesSetti
     def run(job: tuple[str, Path]) -> None:
         with contextlib.suppress(CppMissing):
             preprocess(job[0], job[1], settings)
-    with ThreadPoolExecutor(max_workers=PREFETCH_WORKERS) as pool:
-        list(pool.map(run, jobs))
+    list(_pool().map(run, jobs))
+
+
+_prefetcher: ThreadPoolExecutor | None = None
+_prefetcher_lock = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The process's one prefetch pool, started on first use (a pool per app started threads per app)."""
+    global _prefetcher
+    with _prefetcher_lock:
+        if _prefetcher is None:
+            _prefetcher = ThreadPoolExecutor(max_workers=PREFETCH_WORKERS, thread_name_prefix="drvls-cpp")
+        return _prefetcher
+
+
+def _forget_pool() -> None:
+    """A forked child (a `drvls check` worker) has none of its parent's threads: it starts its own pool."""
+    global _prefetcher, _prefetcher_lock
+    _prefetcher, _prefetcher_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)

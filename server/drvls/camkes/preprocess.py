@@ -84,9 +84,9 @@ INCLUDE_LINE = re.compile(r"^[ \t]*#[ \t]*(?:include|include_next|import)\b", re
 
 def effective_flags(text: str, settings: CamkesSettings) -> tuple[str, ...]:
     """The flags that can change this text's output: `-I` only matters to a file that includes."""
-    flags = settings.cpp_flags()
+    flags = settings.cpp_flags
     if INCLUDE_LINE.search(text):
-        return tuple(flags)
+        return flags
     return tuple(f for f in flags if not f.startswith("-I"))
 
 

@@ -40,8 +40,8 @@ class SourceReader:
         if isinstance(probe, ReadProblem) and probe.kind != "missing":
             self._problems[path] = probe
             return None
-        if isinstance(probe, bytes) and type(self._workspace) is DiskWorkspace:
-            return decode(probe)
+        if type(self._workspace) is DiskWorkspace:  # the probe read the same disk
+            return decode(probe) if isinstance(probe, bytes) else None
         data = self._workspace.read(path)  # an open buffer, or the disk (also for a file not saved yet)
         return decode(data) if data is not None else None
 
