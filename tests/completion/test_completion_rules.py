@@ -1,13 +1,15 @@
 """Completion in rule sources, through the real server: the front-matter keys each scoped format reads
-(Cursor, Copilot, Windsurf, Kiro, Claude), their values (booleans, activation words, globs), and the
-whole block in a file that has none; what is accepted reads back as the scope it promises."""
+(Cursor, Copilot, Windsurf, Kiro, Claude), their values (booleans, activation words, globs), the
+whole block in a file that has none, and heading titles that the file's dialect maps to rules; what
+is accepted reads back as the scope or the rule it promises."""
 
 from __future__ import annotations
 
 import pytest
 from completion_support import RecordingClient, accept, complete, labels, opened, position
-from drvls.drv.model import Activation
+from drvls.drv.model import Activation, Category, Context, Persona, Raw, Standard, Workflow
 from drvls.drv.sources.detect import Format
+from drvls.drv.sources.parse import parse_source
 from drvls.drv.sources.scoped import parse_scoped
 from lsprotocol import types
 
@@ -112,3 +114,28 @@ async def test_nothing_is_proposed_outside_a_front_matter_that_is_read(client: R
                                                                        text: str, needle: str,
                                                                        offset: int | None) -> None:
     assert await at(client, name, text, needle, offset) == []
+
+
+def compiled_kind(rule: object) -> str:
+    if isinstance(rule, Standard):
+        name = rule.category.name.lower().replace("_", " ")
+        return "memories" if rule.category is Category.OTHER else f"standards ({name})"
+    return {Persona: "a persona", Context: "the project's context", Workflow: "a workflow"}[type(rule)]
+
+
+async def test_each_heading_title_compiles_to_the_rule_its_detail_names(client: RecordingClient) -> None:
+    text = "## \n"
+    items = await at(client, "AGENTS.md", text, "## ")
+    assert labels(items)[:4] == ["Persona", "Context", "Workflow", "Standards"] and "Testing" in labels(items)
+    for item in items:
+        chosen = accept(text, item) + "\nYou review code.\n\n- Keep it short.\n"
+        rule = next(r for r in parse_source(chosen, "AGENTS.md", Format.AGENTS).rules if not isinstance(r, Raw))
+        assert item.detail is not None
+        assert item.detail.startswith(compiled_kind(rule)), item.label
+
+
+async def test_heading_titles_follow_the_files_dialect(client: RecordingClient) -> None:
+    text = "# Copilot\n\n## \n"
+    items = await at(client, ".github/copilot-instructions.md", text, "## ")
+    assert "Code style" in labels(items) and "Testing" in labels(items)
+    assert "Persona" not in labels(items) and "Workflow" not in labels(items)  # Copilot maps neither

@@ -1,9 +1,11 @@
-"""Completion in rule sources: the front-matter keys a scoped rule file's format reads, and their values.
+"""Completion in rule sources: front-matter keys and their values, and heading titles that map to rules.
 
-Which keys each format reads, and what their values are (text, globs, a boolean, a word meaning an
-activation), is `sources.scoped.FRONT_MATTER_KEYS`, the table the reader itself uses, so a proposed
-key is one that `drvls compile` turns into the scope. The cursor's context is read from the lines
-of the block, so a block still being written (no closing fence yet) completes too.
+Which keys each scoped format reads, and what their values are (text, globs, a boolean, a word
+meaning an activation), is `sources.scoped.FRONT_MATTER_KEYS`, the table the reader itself uses, so
+a proposed key is one that `drvls compile` turns into the scope. A heading being typed is offered
+the titles the file's dialect maps to a rule kind, each classified by the mapping's own tables
+(`sources.mapping.classify`), so what is proposed is what the file will compile to. The cursor's
+context is read from the lines, so a block still being written (no closing fence yet) completes too.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any
 
 from drvls.core.completion import CompletionItem, ItemKind, choice, word_range
 from drvls.core.diagnostics import Position, Range
-from drvls.drv.model import Activation
+from drvls.drv.model import Activation, Category
+from drvls.drv.sources.detect import SCOPED_FORMATS, Format
 from drvls.drv.sources.front_matter import ITEM, KEY
+from drvls.drv.sources.mapping import STANDARDS, TABLES, classify
 from drvls.drv.sources.markdown import split_lines
 from drvls.drv.sources.parsed import ParsedSource
-from drvls.drv.sources.scoped import BOOLEAN, FRONT_MATTER_KEYS, GLOBS
+from drvls.drv.sources.scoped import BODY_DIALECT, BOOLEAN, FRONT_MATTER_KEYS, GLOBS
 
 FENCE = "---"
 KEY_TYPED = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
@@ -41,27 +45,36 @@ KEY_DOCS = {
                  "(the description), `manual`",
     "fileMatchPattern": "the files the steering applies to (one glob, or a list)",
 }
+HEADING_TYPED = re.compile(r"^ {0,3}#{1,6}[ \t]+")
+# Heading titles proposed, in this order; each is kept when the dialect maps it to a rule kind (and
+# category) no earlier title gives.
+TITLES = ("Persona", "Context", "Workflow", "Standards", "Code style", "Naming", "Error handling", "Testing",
+          "Documentation", "Security", "Performance", "Architecture", "Imports", "Git", "API", "Memory")
+KIND_DOCS = {"persona": "a persona: its role, traits and principles", "context": "the project's context: focus, "
+             "included and excluded paths, dependencies", "workflow": "a workflow: its steps",
+             "memory": "memories: one standard (category Other) per item"}
+NOT_MARKDOWN = frozenset({Format.AIDER_YAML, Format.DECOMPILED})
 ACTIVATION_DOCS = {Activation.ALWAYS: "always applies", Activation.FILES: "applies to the files the globs match",
                    Activation.REQUESTED: "attached when the assistant judges the description relevant",
                    Activation.MANUAL: "applies only when named by hand"}
 
 
 def complete(analysis: Any, text: str, pos: Position) -> Iterator[CompletionItem]:
-    """Proposals at `pos` of the snapshot `analysis` of `text`: nothing outside the front matter."""
+    """Proposals at `pos` of the snapshot `analysis` of `text` (none in a file `drvls emit` wrote)."""
     parsed = analysis.model if isinstance(analysis.model, ParsedSource) else None
-    keys = FRONT_MATTER_KEYS.get(parsed.format) if parsed is not None and parsed.format is not None else None
-    if keys is None:
+    if parsed is None or parsed.format is None or parsed.generated is not None:
         return iter(())
     lines = split_lines(text)
     if pos.line >= len(lines):
         return iter(())
-    return Site(keys, lines, pos).items()
+    return Site(parsed.format, FRONT_MATTER_KEYS.get(parsed.format, {}), lines, pos).items()
 
 
 @dataclass
 class Site:
-    """One request in a scoped rule file: the keys its format reads, its lines and the cursor."""
+    """One request in a rule source: its format, the front-matter keys that reads, its lines, the cursor."""
 
+    format: Format
     keys: dict[str, str | dict[str, Activation]]
     lines: list[str]
     pos: Position
@@ -71,12 +84,15 @@ class Site:
         return self.lines[self.pos.line][: self.pos.character]
 
     def items(self) -> Iterator[CompletionItem]:
-        if self.lines[0].rstrip() != FENCE:
-            if self.pos.line == 0 and self.before in ("", "-", "--", FENCE):
-                yield self.block_snippet()
-            return
-        if not self.in_block():
-            return
+        opened = self.lines[0].rstrip() == FENCE
+        if self.keys and opened and self.in_block():
+            yield from self.front_matter()
+        elif (heading := HEADING_TYPED.match(self.before)) is not None and self.format not in NOT_MARKDOWN:
+            yield from self.headings(heading.end())
+        elif self.keys and not opened and self.pos.line == 0 and self.before in ("", "-", "--"):
+            yield self.block_snippet()
+
+    def front_matter(self) -> Iterator[CompletionItem]:
         before = self.before
         if KEY_TYPED.match(before) or not before:
             yield from self.key_names()
@@ -168,3 +184,21 @@ class Site:
                 label = glob.replace("${1:ext}", "ext")
                 yield CompletionItem(label, ItemKind.VALUE, here, glob, detail=detail, snippet="$" in glob,
                                      sort=f"{n}")
+
+    def headings(self, start: int) -> Iterator[CompletionItem]:
+        """Titles the dialect maps to each kind of rule, one title per kind and category."""
+        dialect = BODY_DIALECT.get(self.format, Format.DRIVEN) if self.format in SCOPED_FORMATS else self.format
+        table = TABLES.get(dialect, TABLES[Format.DRIVEN])
+        line = self.lines[self.pos.line]
+        end = max(self.pos.character, len(line.rstrip()))
+        here = Range(Position(self.pos.line, start), Position(self.pos.line, end))
+        seen: set[tuple[str, Category]] = set()
+        for title in TITLES:
+            found = classify(title, table)
+            if found is None or found in seen:
+                continue
+            seen.add(found)
+            kind, category = found
+            detail = (f"standards ({category.name.lower().replace('_', ' ')})" if kind == STANDARDS
+                      else KIND_DOCS.get(kind, kind))
+            yield CompletionItem(title, ItemKind.KEYWORD, here, title, detail=detail, sort=f"{len(seen):02}")
