@@ -1,9 +1,19 @@
-"""The cursor contexts of `.system` and `.camkes` texts, complete and half typed."""
+"""The cursor contexts of `.system` and `.camkes` texts, complete and half typed; what completion keeps
+per snapshot."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+from pathlib import Path
+
 import pytest
 from drvls.camkes import cursor as camkes_cursor
+from drvls.core.config import Settings
+from drvls.core.diagnostics import Position
+from drvls.core.engine import check_source
+from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile
+from drvls.microkit.completion import complete
 from drvls.microkit.cursor import Cursor, Where, locate
 
 SYSTEM = """<?xml version="1.0"?>
@@ -91,3 +101,20 @@ def test_camkes_contexts(needle: str, blocks: list[str], words: tuple[str, ...],
 @pytest.mark.parametrize("needle", ["// component Not", 'c.a = "te'])
 def test_camkes_comments_and_strings_propose_nothing(needle: str) -> None:
     assert camkes_cursor.locate(CAMKES, CAMKES.index(needle) + len(needle)).in_comment
+
+
+def test_what_completion_keeps_per_snapshot_is_freed_with_the_snapshot() -> None:
+    """Completion's per-snapshot facts live on the model: a superseded snapshot is not held until the
+    next request (which would then pay for freeing it)."""
+    def snapshot(text: str) -> weakref.ref[object]:
+        analysis = check_source(SourceFile(path=Path("a.system"), data=text.encode(), text=text),
+                                AnalysisContext(settings=Settings(), workspace=DiskWorkspace()))
+        at = text.index('<map mr="') + len('<map mr="')
+        labels = [item.label for item in complete(analysis, text, Position(text[:at].count("\n"), at - (
+            text.rfind("\n", 0, at) + 1)))]
+        assert labels == ["uart"]
+        return weakref.ref(analysis.model)
+
+    first = snapshot(SYSTEM)
+    gc.collect()
+    assert first() is None
