@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from drvls.camkes import cursor as camkes_cursor
+from drvls.core.completion import completer_for
 from drvls.core.config import Settings
 from drvls.core.diagnostics import Position
 from drvls.core.engine import check_source
 from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile
 from drvls.microkit.completion import complete
 from drvls.microkit.cursor import Cursor, Where, locate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SYSTEM = """<?xml version="1.0"?>
 <system>
@@ -118,3 +121,21 @@ def test_what_completion_keeps_per_snapshot_is_freed_with_the_snapshot() -> None
     first = snapshot(SYSTEM)
     gc.collect()
     assert first() is None
+
+
+RULE_TEXT = st.lists(st.sampled_from(["---", "...", "globs: ", "alwaysApply: t", "trigger:", "  - ", "- a, ",
+                                      "[a, ", "# T", "## ", "\ufeff", "\r", "é", ":", '"', "x", ""]),
+                     max_size=12).map("\n".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=RULE_TEXT, name=st.sampled_from([".cursor/rules/a.mdc", ".windsurf/rules/a.md", ".kiro/steering/a.md",
+                                             "AGENTS.md", ".aider.conf.yml"]),
+       line=st.integers(0, 14), column=st.integers(0, 20))
+def test_rule_source_completion_never_raises(text: str, name: str, line: int, column: int) -> None:
+    analysis = check_source(SourceFile(path=Path(name), data=text.encode(), text=text),
+                            AnalysisContext(settings=Settings(), workspace=DiskWorkspace()))
+    complete_rules = completer_for(Path(name))
+    assert complete_rules is not None
+    for item in complete_rules(analysis, text, Position(line, column)):
+        assert item.replace.start <= item.replace.end and item.replace.start.line == line

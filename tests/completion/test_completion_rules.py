@@ -50,6 +50,20 @@ async def test_a_key_being_typed_is_completed_in_place(client: RecordingClient) 
     assert scope_of(accept(text, items[0]).replace("false", "true")) == (Activation.ALWAYS, ("src/**",))
 
 
+async def test_a_key_renamed_in_place_keeps_its_value(client: RecordingClient) -> None:
+    text = f"---\nglob: src/**\n---\n{BODY}"
+    items = await at(client, CURSOR, text, "glob")
+    assert labels(items) == ["globs"]
+    assert items[0].insert_text_format == types.InsertTextFormat.PlainText
+    assert scope_of(accept(text, items[0])) == (Activation.FILES, ("src/**",))
+
+
+async def test_a_byte_order_mark_does_not_hide_the_block(client: RecordingClient) -> None:
+    text = f"\ufeff---\ndescription: x\n\n---\n{BODY}"
+    assert labels(await at(client, CURSOR, text, "x\n")) == ["globs", "alwaysApply"]
+    assert await at(client, CURSOR, text, "\ufeff", 0) == []  # no second block offered
+
+
 async def test_always_apply_takes_a_boolean(client: RecordingClient) -> None:
     text = f"---\nalwaysApply: \n---\n{BODY}"
     items = await at(client, CURSOR, text, "alwaysApply: ")

@@ -84,7 +84,7 @@ class Site:
         return self.lines[self.pos.line][: self.pos.character]
 
     def items(self) -> Iterator[CompletionItem]:
-        opened = self.lines[0].rstrip() == FENCE
+        opened = self.lines[0].lstrip("\ufeff").rstrip() == FENCE  # the reader skips a byte-order mark
         if self.keys and opened and self.in_block():
             yield from self.front_matter()
         elif (heading := HEADING_TYPED.match(self.before)) is not None and self.format not in NOT_MARKDOWN:
@@ -156,12 +156,15 @@ class Site:
         return f"{key}: ${number}"
 
     def key_names(self) -> Iterator[CompletionItem]:
-        here = word_range(self.lines[self.pos.line], self.pos, "_.-")
+        line = self.lines[self.pos.line]
+        here = word_range(line, self.pos, "_.-")
+        renamed = line[here.end.character:].lstrip().startswith(":")  # a key already followed by its value
         written = self.written()
         for n, key in enumerate(self.keys):
             if key not in written:
-                yield CompletionItem(key, ItemKind.ATTRIBUTE, here, self.key_insert(key, 1), detail="front matter",
-                                     documentation=KEY_DOCS.get(key, ""), snippet=True, sort=f"{n:02}")
+                insert = key if renamed else self.key_insert(key, 1)
+                yield CompletionItem(key, ItemKind.ATTRIBUTE, here, insert, detail="front matter",
+                                     documentation=KEY_DOCS.get(key, ""), snippet=not renamed, sort=f"{n:02}")
 
     def values(self, key: str, start: int) -> Iterator[CompletionItem]:
         kind = self.keys.get(key)
