@@ -6,9 +6,11 @@ of `bench_microkit.py` (60 PDs of 100 maps, 1,500 regions, 600 channels) is open
 analysis is done, completion is asked at positions spread over the file, one kind of context at a
 time: region names in `map@mr` (1,500 items), the next free vaddr, a free channel id, attribute
 names, element names with snippets inside a PD, and the system-level snippets (shared regions,
-whose two maps are placed at each PD's next free address). Last, "after typing": `<map mr="` is
-typed inside a PD (the file then has a syntax error) and completion asked at once, timed from the
-edit to the answer, so it includes the incremental analysis of the broken text.
+whose two maps are placed at each PD's next free address). Then two kinds timed from an edit to
+the answer, so they include the incremental analysis: "after a valid edit", a space typed in a PD
+and region names asked in the map below (the first request on each new snapshot, which computes
+what completion keeps per snapshot), and "after typing": `<map mr="` typed inside a PD (the file
+then has a syntax error) and completion asked at once.
 
 Printed, all measured in this run: p50/p95 in ms per kind, the number of items (so an empty answer
 is visible instead of a fast nothing), and the ratio to the baseline: an unchanged
@@ -92,7 +94,10 @@ async def measure(text: str, folder: Path, rounds: int) -> list[tuple[str, list[
             sample = count(await client.text_document_completion_async(types.CompletionParams(
                 text_document=doc, position=where[0])))
             rows.append((label, times, len(sample)))
-        rows.append(await after_typing(client, uri, text, rounds))
+        version = 1
+        for label, typed, shift in EDITS:
+            times, items, version = await edit_then_complete(client, uri, text, rounds, version, typed, shift)
+            rows.append((label, times, items))
         await asyncio.wait_for(client.shutdown_async(None), WAIT)
         client.exit(None)
     finally:
@@ -100,16 +105,26 @@ async def measure(text: str, folder: Path, rounds: int) -> list[tuple[str, list[
     return rows
 
 
-async def after_typing(client: LanguageClient, uri: str, text: str, rounds: int) -> tuple[str, list[float], int]:
-    """Type `<map mr="` on a new line inside a PD, ask for completion at once; then undo it."""
+# Edits timed to the answer: (label, text inserted, where from the end of a PD's program image tag).
+# Completion is asked at once inside the `mr="` of the map on the line below the tag.
+EDITS: list[tuple[str, str, int]] = [
+    ("after a valid edit: map@mr (edit + analysis)", " ", -1),  # the first request on each new snapshot
+    ('after typing <map mr=" (edit + analysis)', '\n        <map mr="', 2),  # the file now has a syntax error
+]
+MR_COLUMN = len('        <map mr="')
+
+
+async def edit_then_complete(client: LanguageClient, uri: str, text: str, rounds: int, version: int, typed: str,
+                             shift: int) -> tuple[list[float], int, int]:
+    """Insert `typed` and ask for completion at once, timed from the edit to the answer; then undo the
+    edit. (times, most items, the last version sent)."""
     where = positions(text, r'<program_image path="pd_\d+\.elf" (/)>', rounds)
-    typed = '\n        <map mr="'
+    lines = typed.split("\n")
     times: list[float] = []
     items = 0
-    version = 1
     for i in range(rounds):
         at = where[i % len(where)]
-        at = types.Position(line=at.line, character=at.character + 2)
+        at = types.Position(line=at.line, character=at.character + shift)
         version += 1
         start = time.perf_counter()
         client.text_document_did_change(types.DidChangeTextDocumentParams(
@@ -117,15 +132,16 @@ async def after_typing(client: LanguageClient, uri: str, text: str, rounds: int)
             content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text=typed)]))
         found = await asyncio.wait_for(client.text_document_completion_async(types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
-            position=types.Position(line=at.line + 1, character=len(typed) - 1))), WAIT)
+            position=types.Position(line=at.line + 1, character=MR_COLUMN))), WAIT)
         times.append((time.perf_counter() - start) * 1000)
         items = max(items, len(count(found)))
         version += 1
-        end = types.Position(line=at.line + 1, character=len(typed) - 1)
+        end = types.Position(line=at.line + len(lines) - 1,
+                             character=(at.character if len(lines) == 1 else 0) + len(lines[-1]))
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
             content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=at, end=end), text="")]))
-    return ("after typing <map mr=\" (edit + analysis)", times, items)
+    return times, items, version
 
 
 def report(name: str, text: str, rows: list[tuple[str, list[float], int]]) -> bool:

@@ -11,7 +11,8 @@ from drvls_process import drvls_env
 
 REPO = Path(__file__).resolve().parents[2]
 KINDS = ("map@mr: region names", "map@vaddr: next free address", "end@id: free channel id",
-         "attribute names in <map>", "elements inside a PD", "system-level snippets", "after typing")
+         "attribute names in <map>", "elements inside a PD", "system-level snippets", "after a valid edit",
+         "after typing")
 
 
 def test_bench_completion_runs_on_a_tiny_system() -> None:

@@ -1,10 +1,23 @@
-"""The cursor contexts of `.system` and `.camkes` texts, complete and half typed."""
+"""The cursor contexts of `.system` and `.camkes` texts, complete and half typed; what completion keeps
+per snapshot."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+from pathlib import Path
+
 import pytest
 from drvls.camkes import cursor as camkes_cursor
+from drvls.core.completion import completer_for
+from drvls.core.config import Settings
+from drvls.core.diagnostics import Position
+from drvls.core.engine import check_source
+from drvls.core.languages import AnalysisContext, DiskWorkspace, SourceFile
+from drvls.microkit.completion import complete
 from drvls.microkit.cursor import Cursor, Where, locate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SYSTEM = """<?xml version="1.0"?>
 <system>
@@ -91,3 +104,38 @@ def test_camkes_contexts(needle: str, blocks: list[str], words: tuple[str, ...],
 @pytest.mark.parametrize("needle", ["// component Not", 'c.a = "te'])
 def test_camkes_comments_and_strings_propose_nothing(needle: str) -> None:
     assert camkes_cursor.locate(CAMKES, CAMKES.index(needle) + len(needle)).in_comment
+
+
+def test_what_completion_keeps_per_snapshot_is_freed_with_the_snapshot() -> None:
+    """Completion's per-snapshot facts live on the model: a superseded snapshot is not held until the
+    next request (which would then pay for freeing it)."""
+    def snapshot(text: str) -> weakref.ref[object]:
+        analysis = check_source(SourceFile(path=Path("a.system"), data=text.encode(), text=text),
+                                AnalysisContext(settings=Settings(), workspace=DiskWorkspace()))
+        at = text.index('<map mr="') + len('<map mr="')
+        labels = [item.label for item in complete(analysis, text, Position(text[:at].count("\n"), at - (
+            text.rfind("\n", 0, at) + 1)))]
+        assert labels == ["uart"]
+        return weakref.ref(analysis.model)
+
+    first = snapshot(SYSTEM)
+    gc.collect()
+    assert first() is None
+
+
+RULE_TEXT = st.lists(st.sampled_from(["---", "...", "globs: ", "alwaysApply: t", "trigger:", "  - ", "- a, ",
+                                      "[a, ", "# T", "## ", "\ufeff", "\r", "é", ":", '"', "x", ""]),
+                     max_size=12).map("\n".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=RULE_TEXT, name=st.sampled_from([".cursor/rules/a.mdc", ".windsurf/rules/a.md", ".kiro/steering/a.md",
+                                             "AGENTS.md", ".aider.conf.yml"]),
+       line=st.integers(0, 14), column=st.integers(0, 20))
+def test_rule_source_completion_never_raises(text: str, name: str, line: int, column: int) -> None:
+    analysis = check_source(SourceFile(path=Path(name), data=text.encode(), text=text),
+                            AnalysisContext(settings=Settings(), workspace=DiskWorkspace()))
+    complete_rules = completer_for(Path(name))
+    assert complete_rules is not None
+    for item in complete_rules(analysis, text, Position(line, column)):
+        assert item.replace.start <= item.replace.end and item.replace.start.line == line

@@ -8,7 +8,6 @@ layer converts items; `insert` may be a snippet in the TextMate/VS Code syntax (
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 from drvls.core.diagnostics import Position, Range
+from drvls.core.languages import analyzer_for, load_function
 from drvls.core.query import fuzzy_score
 
 
@@ -137,21 +137,20 @@ def select(items: Iterable[CompletionItem], line: str, pos: Position, limit: int
 
 Completer = Callable[[Any, str, Position], Iterable[CompletionItem]]
 
-# Suffix → module with `complete(analysis, text, position)` (`text`: the
-# snapshot's), imported on first use: core imports no family.
+# Analyzer name → the family's `complete(analysis, text, position)` (`text`: the snapshot's), as
+# `module:function`, imported on first use: core imports no family.
 COMPLETERS: dict[str, str] = {
-    ".system": "drvls.microkit.completion",
-    ".camkes": "drvls.camkes.completion",
-    ".idl4": "drvls.camkes.completion",
+    "microkit": "drvls.microkit.completion:complete",
+    "camkes": "drvls.camkes.completion:complete",
+    "rules": "drvls.drv.completion:complete",
 }
 
 
 def completer_for(path: PurePath | None) -> Completer | None:
-    """The completion function of the family that handles `path`, or None when it has none."""
-    if path is None:
+    """The completion function of the family whose analyzer handles `path`, or None when it has none."""
+    analyzer = analyzer_for(path) if path is not None else None
+    target = COMPLETERS.get(analyzer.name) if analyzer is not None else None
+    if target is None:
         return None
-    name = COMPLETERS.get(path.suffix.lower())
-    if name is None:
-        return None
-    complete: Completer = importlib.import_module(name).complete
+    complete: Completer = load_function(target)
     return complete

@@ -28,6 +28,7 @@ class RuleSourceAnalyzer:
         path = source.path or PurePath("rules.md")
         fmt = format_for(path, source.text)
         parsed = parse_source(source.text, path.name, fmt)
+        parsed.format = fmt
         diagnostics = list(parsed.problems)
         diagnostics.extend(lint_parsed(parsed, str(source.path) if source.path else None))
         depends: frozenset[Path] = frozenset()

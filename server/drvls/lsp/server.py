@@ -15,6 +15,7 @@ import os
 import secrets
 import sys
 import time
+import weakref
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -141,7 +142,9 @@ class DrvlsServer(LanguageServer):
         # The symbol indexes of closed workspace files analysed for workspace diagnostics, for
         # references and workspace symbols across files; replaced (never mutated) on the event loop.
         self._closed_indexes: dict[Path, SymbolIndex] = {}
-        self._mapper: tuple[Outcome, PositionMapper] | None = None  # the last document asked about
+        # The mapper of the last analysis asked about; the analysis is held weakly, so a superseded one
+        # is freed when the document drops it, not by the next request (which then paid for it).
+        self._mapper: tuple[weakref.ref[Outcome], PositionMapper] | None = None
         # The workspace's files, re-walked at most every FILE_LIST_TTL seconds (clients re-pull often).
         self._file_list: tuple[float, list[Path]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -228,8 +231,8 @@ class DrvlsServer(LanguageServer):
     def mapper_for(self, outcome: Outcome) -> PositionMapper:
         """The position mapper of an analysed text, built once per result (its line index is O(file))."""
         cached = self._mapper
-        if cached is None or cached[0] is not outcome:
-            cached = self._mapper = (outcome, PositionMapper(outcome.text, self.encoding, outcome.lines))
+        if cached is None or cached[0]() is not outcome:
+            cached = self._mapper = (weakref.ref(outcome), PositionMapper(outcome.text, self.encoding, outcome.lines))
         return cached[1]
 
     def closed_index(self, path: Path) -> SymbolIndex | None:

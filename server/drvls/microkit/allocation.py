@@ -7,7 +7,7 @@ current id or mapping does not count as taken.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from drvls.microkit.model import End, Map, ProtectionDomain
 from drvls.microkit.snapshot import SystemModel
@@ -60,14 +60,9 @@ def child_ids(pd: ProtectionDomain, model: SystemModel, skip: int | None = None)
     return {c.child_id for c in pd.children if c.child_id is not None and not contains(model, c.el, skip)}
 
 
-_LAST: list[tuple[SystemModel, dict[str, Any]]] = []  # facts of the last snapshot asked about
-
-
 def memo(model: SystemModel, key: str, build: Callable[[SystemModel], T]) -> T:
-    """`build(model)`, computed once per snapshot (the model never changes; an editor asks of one at a time)."""
-    if not (_LAST and _LAST[0][0] is model):
-        _LAST[:] = [(model, {})]
-    facts = _LAST[0][1]
+    """`build(model)`, computed once per snapshot (the model never changes) and kept on it."""
+    facts = model.facts
     if key not in facts:
         facts[key] = build(model)
     found: T = facts[key]

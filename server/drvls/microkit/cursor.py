@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from enum import Enum
 
+from drvls.microkit.allocation import memo
 from drvls.microkit.model import Item
 from drvls.microkit.snapshot import SystemModel
 
@@ -105,19 +106,16 @@ def scan_start(model: SystemModel | None, offset: int) -> tuple[int, tuple[Open,
     return start, (Open("system", system_base + system.start),)
 
 
-_SPANS: list[tuple[SystemModel, list[int], list[int]]] = []  # the last model asked about, and its spans
-
-
 def _spans(model: SystemModel) -> tuple[list[int], list[int]]:
     """Start and end offsets of the top-level elements, in document order (once per snapshot)."""
-    if _SPANS and _SPANS[0][0] is model:
-        return _SPANS[0][1], _SPANS[0][2]
+    return memo(model, "spans", _top_spans)
+
+
+def _top_spans(model: SystemModel) -> tuple[list[int], list[int]]:
     tops: list[Item] = [*model.pds, *model.mrs, *model.channels, *model.spaces, *model.domains]
     spans = sorted((model.base_of(item.el.anchor) + item.el.start, model.base_of(item.el.anchor) + item.el.end)
                    for item in tops)
-    starts, ends = [s for s, _ in spans], [e for _, e in spans]
-    _SPANS[:] = [(model, starts, ends)]
-    return starts, ends
+    return [s for s, _ in spans], [e for _, e in spans]
 
 
 def locate(data: bytes, offset: int, model: SystemModel | None) -> Cursor:

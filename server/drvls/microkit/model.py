@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from drvls.core.rules import RuleInfo
 from drvls.microkit import codes
@@ -72,10 +73,18 @@ def replace_value(el: El, attr: str, text: str, title: str, safe: bool = False) 
 
 def closest_name(el: El, attr: str, wrong: str, names: Iterable[str], what: str) -> FixPlan | None:
     """A fix naming the existing `what` closest to a misspelled reference, if one is close enough."""
+    close = closest(wrong, tuple(sorted(set(names))))
+    return replace_value(el, attr, close, f"Change to the {what} '{close}'") if close is not None else None
+
+
+@lru_cache(maxsize=512)
+def closest(wrong: str, names: tuple[str, ...]) -> str | None:
+    """The name most like `wrong`, once per name and set of names: a PD that a syntax error hides is
+    named by each of its channel ends, and difflib over every PD name was most of such a keystroke."""
     import difflib
 
-    close = difflib.get_close_matches(wrong, sorted(set(names)), n=1, cutoff=0.6)
-    return replace_value(el, attr, close[0], f"Change to the {what} '{close[0]}'") if close else None
+    found = difflib.get_close_matches(wrong, names, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 def attribute_issue(rule: RuleInfo, message: str, el: El, attr: str) -> Issue:

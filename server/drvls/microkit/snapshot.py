@@ -42,6 +42,10 @@ class SystemModel:
     recovered: bool
     index: LineIndex = field(repr=False, compare=False)
     base_of: Callable[[Anchor], int] = field(repr=False, compare=False)
+    # What completion reads of the whole model, computed once per snapshot (`allocation.memo`) and kept
+    # here, so it is freed with the snapshot: a module-level "last model" cache kept the previous
+    # snapshot alive, and the next request on a new one paid for freeing it.
+    facts: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def all_pds(self) -> list[ProtectionDomain]:
         """Every PD, parents before children (the tool's flattening order)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from drvls.core.diagnostics import Diagnostic, Position, Range
 from drvls.drv.model import Rule, RuleSet
+from drvls.drv.sources.detect import Format
 from drvls.drv.sources.markdown import Segment
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class ParsedSource:
     sources: list[str] = field(default_factory=list)  # what this file adds to `RuleSet.sources`
     positions: list[int | None] = field(default_factory=list)  # emitted files: each rule's index in its set
     generated: EmitHeader | None = None  # the header of a file written by `drvls emit`
+    format: Format | None = None  # the dialect the analyzer read it in (front-matter completion needs it)
 
     def ruleset(self) -> RuleSet:
         return RuleSet(rules=list(self.rules), sources=list(self.sources))

@@ -27,6 +27,27 @@ SUFFIXES = (".instructions.md", ".mdc", ".md", ".txt")
 
 ScopeReader = Callable[[FrontMatter, str, PurePath], tuple[Scope, set[str]]]
 
+WINDSURF_TRIGGERS = {"always_on": Activation.ALWAYS, "glob": Activation.FILES,
+                     "model_decision": Activation.REQUESTED, "manual": Activation.MANUAL}
+KIRO_INCLUSION = {"always": Activation.ALWAYS, "fileMatch": Activation.FILES, "auto": Activation.REQUESTED,
+                  "manual": Activation.MANUAL}
+TEXT, GLOBS, BOOLEAN = "text", "globs", "boolean"
+# The front-matter keys each format reads, in the order its documentation lists them, and what each
+# value is: free text, globs, a boolean or a word of a table (word → activation). The readers below
+# and completion (`drv/completion.py`) both take the keys from here.
+FRONT_MATTER_KEYS: dict[Format, dict[str, str | dict[str, Activation]]] = {
+    Format.CURSOR_MDC: {"description": TEXT, "globs": GLOBS, "alwaysApply": BOOLEAN},
+    Format.COPILOT_INSTRUCTIONS: {"applyTo": GLOBS, "description": TEXT},
+    Format.CLINE_RULES: {"paths": GLOBS, "description": TEXT},
+    Format.CLAUDE_RULES: {"paths": GLOBS, "description": TEXT},
+    Format.WINDSURF_RULES: {"trigger": WINDSURF_TRIGGERS, "globs": GLOBS, "description": TEXT},
+    Format.KIRO_STEERING: {"inclusion": KIRO_INCLUSION, "fileMatchPattern": GLOBS, "description": TEXT},
+}
+
+
+def keys_of(fmt: Format) -> set[str]:
+    return set(FRONT_MATTER_KEYS.get(fmt, {}))
+
 
 def scope_name(path: PurePath) -> str:
     """`python` for `python.mdc`, `api/rest` for `api/rest.instructions.md` (`/`-separated)."""
@@ -48,43 +69,35 @@ def cursor(fm: FrontMatter, name: str, _rel: PurePath) -> tuple[Scope, set[str]]
         activation = Activation.REQUESTED
     else:
         activation = Activation.MANUAL
-    return Scope(name, activation, globs, description), {"globs", "description", "alwaysApply"}
+    return Scope(name, activation, globs, description), keys_of(Format.CURSOR_MDC)
 
 
 def copilot(fm: FrontMatter, name: str, _rel: PurePath) -> tuple[Scope, set[str]]:
     """`applyTo` globs; a file without it is attached by hand only."""
     globs = tuple(fm.items("applyTo"))
     activation = Activation.FILES if globs else Activation.MANUAL
-    return Scope(name, activation, globs, fm.text("description")), {"applyTo", "description"}
+    return Scope(name, activation, globs, fm.text("description")), keys_of(Format.COPILOT_INSTRUCTIONS)
 
 
 def paths_scoped(fm: FrontMatter, name: str, _rel: PurePath) -> tuple[Scope, set[str]]:
     """Cline and Claude Code: `paths` globs; without them the file always applies."""
     globs = tuple(fm.items("paths"))
     activation = Activation.FILES if globs else Activation.ALWAYS
-    return Scope(name, activation, globs, fm.text("description")), {"paths", "description"}
-
-
-WINDSURF_TRIGGERS = {"always_on": Activation.ALWAYS, "glob": Activation.FILES,
-                     "model_decision": Activation.REQUESTED, "manual": Activation.MANUAL}
+    return Scope(name, activation, globs, fm.text("description")), keys_of(Format.CLINE_RULES)
 
 
 def windsurf(fm: FrontMatter, name: str, _rel: PurePath) -> tuple[Scope, set[str]]:
     globs = tuple(fm.items("globs"))
     trigger = (fm.text("trigger") or "").strip()
     activation = WINDSURF_TRIGGERS.get(trigger, Activation.FILES if globs else Activation.ALWAYS)
-    return Scope(name, activation, globs, fm.text("description")), {"trigger", "globs", "description"}
-
-
-KIRO_INCLUSION = {"always": Activation.ALWAYS, "fileMatch": Activation.FILES, "auto": Activation.REQUESTED,
-                  "manual": Activation.MANUAL}
+    return Scope(name, activation, globs, fm.text("description")), keys_of(Format.WINDSURF_RULES)
 
 
 def kiro(fm: FrontMatter, name: str, _rel: PurePath) -> tuple[Scope, set[str]]:
     """Kiro steering: `inclusion` (default always), `fileMatchPattern` (one glob or a list)."""
     globs = tuple(fm.items("fileMatchPattern"))
     activation = KIRO_INCLUSION.get((fm.text("inclusion") or "always").strip(), Activation.ALWAYS)
-    return Scope(name, activation, globs, fm.text("description")), {"inclusion", "fileMatchPattern", "description"}
+    return Scope(name, activation, globs, fm.text("description")), keys_of(Format.KIRO_STEERING)
 
 
 def roo(_fm: FrontMatter, name: str, rel: PurePath) -> tuple[Scope, set[str]]:
