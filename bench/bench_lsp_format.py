@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_microkit import build_system  # noqa: E402
 from bench_navigation import initialize, start_server  # noqa: E402
+from client_gc import collector_paused  # noqa: E402
 
 GOAL_MS = 200.0
 WAIT = 120.0
@@ -73,9 +74,10 @@ async def timed(label: str, pid: int | None, rounds: int, call: Callable[[], Awa
     found: Any = None
     cpu, client = server_cpu_ms(pid), time.process_time()
     for _ in range(rounds):
-        start = time.perf_counter()
-        found = await asyncio.wait_for(call(), WAIT)
-        times.append((time.perf_counter() - start) * 1000)
+        with collector_paused():
+            start = time.perf_counter()
+            found = await asyncio.wait_for(call(), WAIT)
+            times.append((time.perf_counter() - start) * 1000)
     edits = len(found) if isinstance(found, Sequence) else 0
     client_cpu = (time.process_time() - client) * 1000 / rounds
     return Row(label, times, (server_cpu_ms(pid) - cpu) / rounds, client_cpu, edits), found

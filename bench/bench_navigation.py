@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import re
 import statistics
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_microkit import build_system  # noqa: E402
+from client_gc import collector_paused  # noqa: E402
 from raw_lsp import CAPABILITIES, RawServer  # noqa: E402
 
 DEFINITION_GOAL_MS = 20.0
@@ -92,9 +92,10 @@ async def timed(rounds: int, call: Callable[[int], Awaitable[Any]]) -> tuple[lis
     times: list[float] = []
     results = 0
     for i in range(rounds):
-        start = time.perf_counter()
-        found = await asyncio.wait_for(call(i), WAIT)
-        times.append((time.perf_counter() - start) * 1000)
+        with collector_paused():
+            start = time.perf_counter()
+            found = await asyncio.wait_for(call(i), WAIT)
+            times.append((time.perf_counter() - start) * 1000)
         results = max(results, len(found) if isinstance(found, list | tuple) else 0)
     return times, results
 
@@ -204,14 +205,10 @@ def raw_document_symbols(path: Path, text: str, folder: Path, rounds: int) -> tu
         for i in range(rounds):
             if i == 1:
                 cpu = server.cpu_seconds()
-            # This process's own collector stays out of the timing: parsing thousands of symbols
-            # starts a full collection every dozen answers or so, tens of ms that are not the server's.
-            gc.collect()
-            gc.disable()
-            start = time.perf_counter()
-            answer = server.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}, WAIT)
-            times.append((time.perf_counter() - start) * 1000)
-            gc.enable()
+            with collector_paused():
+                start = time.perf_counter()
+                answer = server.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}, WAIT)
+                times.append((time.perf_counter() - start) * 1000)
             if "result" not in answer:
                 raise RuntimeError(f"document symbols failed: {answer.get('error')}")
             results = max(results, len(answer["result"] or []))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from drvls.core.collector import gc_paused
 from drvls.core.format_edits import Edit, Lines, edits_between
 from drvls.core.formatting import Refused, formatter_for, with_editor_options
 from drvls.lsp.convert import UTF32, Prepared, to_client_column
@@ -54,10 +55,13 @@ async def format_document(server: DrvlsServer, uri: str, options: types.Formatti
     loop = asyncio.get_running_loop()
 
     def run() -> Formatted | Refused:
-        result = formatter(text, settings)
-        if isinstance(result, Refused):
-            return result
-        return Formatted(text, Lines(text), edits_between(text, result, most))
+        # The server's heap holds whole models: a full collection started by the formatter's burst of
+        # small objects (none in a cycle) would walk all of them, a pause longer than the formatting.
+        with gc_paused():
+            result = formatter(text, settings)
+            if isinstance(result, Refused):
+                return result
+            return Formatted(text, Lines(text), edits_between(text, result, most))
 
     try:
         outcome = await loop.run_in_executor(server.thread_pool, run)
@@ -88,9 +92,10 @@ def text_edits(server: DrvlsServer, formatted: Formatted, edits: list[Edit]) -> 
         return {"line": line, "character": column}
 
     out = Prepared()
-    for edit in edits:
-        start = position(edit.start)
-        out.append({"range": {"start": start, "end": position(edit.end)}, "newText": edit.text})
+    with gc_paused():  # thousands of small dicts: no reason to walk the server's whole heap
+        for edit in edits:
+            start = position(edit.start)
+            out.append({"range": {"start": start, "end": position(edit.end)}, "newText": edit.text})
     return out
 
 
