@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, ERROR_SYSTEM, Workbench
+from vscode_workbench import ARTIFACTS, ERROR_SYSTEM, Workbench
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 60000
