@@ -18,7 +18,6 @@ import contextlib
 import errno
 import os
 import selectors
-import shutil
 import signal
 import subprocess
 import time
@@ -64,6 +63,8 @@ def limited_command(command: list[str], memory: int, cpu_seconds: int, cwd: Path
     The program is found here, as Popen finds it (a name with a folder from `cwd`), since the
     shell would only say it is missing in its exit status.
     """
+    import shutil  # here: a check that runs no outside program never imports it (start-up time)
+
     name = command[0]
     program = shutil.which(os.path.join(cwd, name) if cwd is not None and os.sep in name else name)
     if program is None:
