@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, get_args, get_origin
 
 from cattrs import Converter
 from lsprotocol import types
@@ -92,10 +93,25 @@ class Prepared(list):  # type: ignore[type-arg]
 
 
 def converter() -> Converter:
-    """The server's converter: lsprotocol's, with `Prepared` answers passed through untouched."""
+    """The server's converter: lsprotocol's, with `Prepared` answers passed through untouched, also
+    where a message declares a list of diagnostics (reports and published diagnostics)."""
     made: Converter = default_converter()  # type: ignore[no-untyped-call]
     made.register_unstructure_hook(Prepared, list)
+    each = made.get_unstructure_hook(types.Diagnostic)
+
+    def diagnostic_list(items: Sequence[types.Diagnostic]) -> list[Any]:
+        return items if isinstance(items, Prepared) else [each(item) for item in items]
+
+    made.register_unstructure_hook_func(_diagnostic_list, diagnostic_list)
     return made
+
+
+def _diagnostic_list(kind: object) -> bool:
+    """`Sequence[Diagnostic]`, however the message's class spells it."""
+    return get_origin(kind) is Sequence and get_args(kind) == (types.Diagnostic,)
+
+
+_JSON = converter()
 
 
 def severity(value: core.Severity) -> types.DiagnosticSeverity:
@@ -164,23 +180,39 @@ def diagnostics(
     docs_url: str | None = None,
     index: LineIndex | None = None,
 ) -> list[types.Diagnostic]:
-    """All diagnostics of one analysed text (the text they were computed on, not a newer one).
+    """All diagnostics of one analysed text (the text they were computed on, not a newer one)."""
+    mapper = PositionMapper(text, encoding, index)
+    return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+
+
+def diagnostics_json(
+    items: list[core.Diagnostic],
+    uri: str,
+    path: Path | None,
+    text: str,
+    encoding: str,
+    read_text: TextReader,
+    docs_url: str | None = None,
+    index: LineIndex | None = None,
+) -> Prepared:
+    """`diagnostics` as the JSON the protocol sends, for the server's reports and publications.
 
     Where every column is a code point, a diagnostic equal to one of the document's previous
-    conversion converts to the same LSP value, so a keystroke converts only what changed."""
+    conversion converts to the same JSON, so a keystroke converts only what changed, and a file of
+    hundreds of findings is not walked by the protocol's converter on every edit."""
     mapper = PositionMapper(text, encoding, index)
     if not mapper._plain:
-        return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+        return Prepared(_JSON.unstructure(diagnostic(d, uri, path, mapper, read_text, docs_url)) for d in items)
     key = (encoding, docs_url, path)
     with _converted_lock:
         before = _converted.get(uri)
     known = before[1] if before is not None and before[0] == key else {}
-    done: dict[core.Diagnostic, types.Diagnostic] = {}
-    out = []
+    done: dict[core.Diagnostic, dict[str, Any]] = {}
+    out = Prepared()
     for d in items:
         converted = known.get(d)
         if converted is None:
-            converted = diagnostic(d, uri, path, mapper, read_text, docs_url)
+            converted = _JSON.unstructure(diagnostic(d, uri, path, mapper, read_text, docs_url))
         if _same_file(d, path):  # related locations elsewhere read another file, which may change
             done[d] = converted
         out.append(converted)
@@ -196,8 +228,8 @@ def _same_file(diag: core.Diagnostic, path: Path | None) -> bool:
     return all(item.path is None or (path is not None and Path(item.path) == path) for item in diag.related)
 
 
-# Each document's last conversion (only ever read back for an equal core diagnostic; LSP values sent
+# Each document's last conversion (only ever read back for an equal core diagnostic; JSON values sent
 # are never changed), for the documents converted most recently.
-_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, types.Diagnostic]]] = OrderedDict()
+_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, dict[str, Any]]]] = OrderedDict()
 _converted_lock = threading.Lock()
 CONVERTED_DOCUMENTS = 64
