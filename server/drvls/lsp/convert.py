@@ -206,18 +206,25 @@ def diagnostics_json(
     key = (encoding, docs_url, path)
     with _converted_lock:
         before = _converted.get(uri)
-    known = before[1] if before is not None and before[0] == key else {}
-    done: dict[core.Diagnostic, dict[str, Any]] = {}
+    known, same = (before[1], before[2]) if before is not None and before[0] == key else ({}, {})
+    equal: dict[core.Diagnostic, dict[str, Any]] = {}
+    held: dict[int, tuple[core.Diagnostic, dict[str, Any]]] = {}
     out = Prepared()
     for d in items:
-        converted = known.get(d)
-        if converted is None:
-            converted = _JSON.unstructure(diagnostic(d, uri, path, mapper, read_text, docs_url))
-        if _same_file(d, path):  # related locations elsewhere read another file, which may change
-            done[d] = converted
+        kept = same.get(id(d))
+        if kept is not None and kept[0] is d:  # the very object (a family reusing its diagnostics): no hashing
+            converted = kept[1]
+            held[id(d)] = kept
+        else:
+            found = known.get(d)
+            converted = found if found is not None else _JSON.unstructure(
+                diagnostic(d, uri, path, mapper, read_text, docs_url))
+            if _same_file(d, path):  # related locations elsewhere read another file, which may change
+                equal[d] = converted
+                held[id(d)] = (d, converted)
         out.append(converted)
     with _converted_lock:
-        _converted[uri] = (key, done)
+        _converted[uri] = (key, equal, held)
         _converted.move_to_end(uri)
         while len(_converted) > CONVERTED_DOCUMENTS:
             _converted.popitem(last=False)
@@ -228,8 +235,10 @@ def _same_file(diag: core.Diagnostic, path: Path | None) -> bool:
     return all(item.path is None or (path is not None and Path(item.path) == path) for item in diag.related)
 
 
-# Each document's last conversion (only ever read back for an equal core diagnostic; JSON values sent
-# are never changed), for the documents converted most recently.
-_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, dict[str, Any]]]] = OrderedDict()
+# Each document's last conversion, for the documents converted most recently: by equal core diagnostic
+# (those converted afresh) and by the diagnostic object itself (all, held so an id is never reused).
+# JSON values sent are never changed.
+_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, dict[str, Any]],
+                                   dict[int, tuple[core.Diagnostic, dict[str, Any]]]]] = OrderedDict()
 _converted_lock = threading.Lock()
 CONVERTED_DOCUMENTS = 64
