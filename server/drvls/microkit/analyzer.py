@@ -22,7 +22,7 @@ from typing import Any
 from tree_sitter import Node, Tree
 
 from drvls.core.diagnostics import Diagnostic, Range, RelatedLocation
-from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
+from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile, consistent_one
 from drvls.core.text import LineIndex
 from drvls.microkit import (
     codes,
@@ -222,7 +222,7 @@ _DEPTH_RECHECK = 1024  # inserted bytes after which an incremental parse first r
 
 def _single_edit(previous: State | None, edits: Sequence[Edit], data: bytes) -> Edit | None:
     """The one edit that turns the previous snapshot's text into `data`, when that is what `edits` are."""
-    if previous is not None and len(edits) == 1 and incremental.consistent_one(previous.data, edits[0], data):
+    if previous is not None and len(edits) == 1 and consistent_one(previous.data, edits[0], data):
         return edits[0]
     return None
 
