@@ -176,8 +176,13 @@ class MicrokitAnalyzer:
                                  memo=run.memo, system=run.model, recovered=run.recovered, deep=True,
                                  facts=run.facts)
         old_tree = previous.tree if reparse and previous is not None else None
-        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if reparse else (),
-                                              previous.blanked if previous is not None else False)
+        was_blanked = previous.blanked if previous is not None else False
+        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if reparse else (), was_blanked)
+        if old_tree is not None and tree.root_node.has_error:
+            # Tree-sitter's error recovery after an edit can differ from a fresh parse of the same text,
+            # and the findings must be what a full check gives: a text with syntax errors is parsed afresh.
+            old_tree, reparse = None, False
+            tree, blanked = xmltree.parse_tracked(data, None, (), was_blanked)
         run.old_tree = old_tree
         run.edits = edits if reparse else []
         if not reparse:
