@@ -231,6 +231,13 @@ def diagnostics_json(
     return out
 
 
+def from_json(sent: dict[str, Any]) -> types.Diagnostic:
+    """A diagnostic as sent (`diagnostics_json`) back as the protocol's object, for the few answers that
+    name one (a quick fix carries the diagnostic it cures)."""
+    made: types.Diagnostic = _JSON.structure(sent, types.Diagnostic)
+    return made
+
+
 def _same_file(diag: core.Diagnostic, path: Path | None) -> bool:
     return all(item.path is None or (path is not None and Path(item.path) == path) for item in diag.related)
 
