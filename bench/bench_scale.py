@@ -8,7 +8,8 @@ in this run on systems built like `bench_microkit.py`'s (PDs of 100 maps, as man
     slope) from 10k to 100k lines; goals: exponent ≤ 1.1, 20k lines ≤ 0.35 s, 100k lines ≤ 2 s and
     300 MB, 16 MB ≤ 5 s and 600 MB;
 (b) keystroke to diagnostics through the real server (`drvls serve`, debounce 0): median and p95 at
-    each size, for this tree and for the baseline revision REV (default: f7e141e), whose `server/`
+    each size, with the server's CPU time per edit (steadier than wall time on a busy machine), for
+    this tree and for the baseline revision REV (default: f7e141e), whose `server/`
     is exported with `git archive` into a temporary folder and run from there in the same run;
     goals: median ≤ 10 ms and p95 ≤ 20 ms at 10k lines, and 100k lines ≤ 1.5× the 10k figure;
 (c) the in-process check of valid XML nested 1k, 10k and 100k levels deep, with the exponent.
@@ -145,10 +146,11 @@ def keystrokes(paths: dict[int, Path], folder: Path, edits: int, baseline: Path 
             if isinstance(result, str):
                 row.append(f"{name}: skipped ({result})")
                 continue
-            latencies, _ = result
+            latencies, cpu = result
             median, p95 = statistics.median(latencies), percentile95(latencies)
             medians[name][lines] = median
-            row.append(f"{name}: median {median:7.1f} ms, p95 {p95:7.1f} ms")
+            per_edit = f", server CPU {cpu / edits * 1000:6.1f} ms/edit" if cpu is not None else ""
+            row.append(f"{name}: median {median:7.1f} ms, p95 {p95:7.1f} ms{per_edit}")
         print(f"    {lines:>7} lines  " + ";  ".join(row))
     ours = medians["this tree"]
     if 10_000 in ours:

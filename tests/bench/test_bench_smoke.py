@@ -27,7 +27,7 @@ RUNS: dict[str, tuple[list[str], str | None, list[str]]] = {
     "bench_microkit.py": (["--pds", "4", "--maps", "8", "--edits", "4", "--repeats", "1"], None,
                           ["(a) full check", "(b) keystroke", "(c) 2 GB file"]),
     "bench_scale.py": (["--quick"], None, ["(a) full check", "growth exponent", "(b) keystroke", "median",
-                                           "(c) in-process check", "depth exponent"]),
+                                           "ms/edit", "(c) in-process check", "depth exponent"]),
     "bench_signing.py": (["--files", "3", "--big-mb", "1"], None, ["(a)", "(e)"]),
     "bench_startup.py": (["--rounds", "2"], None, ["python -c pass", "drvls check one.system",
                                                    "x python start-up"]),

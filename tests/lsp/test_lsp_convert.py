@@ -51,3 +51,39 @@ def test_related_location_in_an_unreadable_file_keeps_code_points(tmp_path: Path
                                  BufferWorkspace(DocumentStore()).read_text)
     assert out.related_information is not None
     assert out.related_information[0].location.range.start == types.Position(line=3, character=7)
+
+
+def _findings(path: Path) -> list[core.Diagnostic]:
+    """Findings with every optional part: related locations here and elsewhere, fixes, data."""
+    return [
+        core.Diagnostic(code="MK201", severity=core.Severity.WARNING, message="plain", range=core.Range.at(0, 0, 0, 3)),
+        core.Diagnostic(code="CK999", severity=core.Severity.ERROR, message="with related",
+                        range=core.Range.at(1, 2, 1, 4),
+                        related=(core.RelatedLocation(None, core.Range.at(0, 0, 0, 1), "same file"),
+                                 core.RelatedLocation(str(path.parent / "other.camkes"), core.ZERO_RANGE, "elsewhere")),
+                        data={"key": "value"}),
+    ]
+
+
+def test_json_diagnostics_are_what_the_protocols_converter_makes(tmp_path: Path) -> None:
+    here = tmp_path / "here.camkes"
+    read_text = BufferWorkspace(DocumentStore()).read_text
+    made = convert.converter()
+    for text, encoding in (("abc\n  defg\n", "utf-16"), ("a😀c\n  dëfg\n", "utf-16"), ("a😀c\n  dëfg\n", "utf-8")):
+        expected = [made.unstructure(d) for d in convert.diagnostics(
+            _findings(here), here.as_uri(), here, text, encoding, read_text, "https://example.invalid/{code}")]
+        sent = convert.diagnostics_json(_findings(here), here.as_uri(), here, text, encoding, read_text,
+                                        "https://example.invalid/{code}")
+        assert sent == expected
+        published = made.unstructure(types.PublishDiagnosticsParams(uri=here.as_uri(), diagnostics=sent, version=3))
+        assert published == {"uri": here.as_uri(), "version": 3, "diagnostics": expected}
+
+
+def test_an_unchanged_diagnostic_is_converted_once_and_one_read_elsewhere_again(tmp_path: Path) -> None:
+    here = tmp_path / "here.camkes"
+    read_text = BufferWorkspace(DocumentStore()).read_text
+    first = convert.diagnostics_json(_findings(here), here.as_uri(), here, "abc\n  defg\n", "utf-16", read_text)
+    again = convert.diagnostics_json(_findings(here), here.as_uri(), here, "abc\n  defg\n", "utf-16", read_text)
+    assert again == first
+    assert again[0] is first[0]  # equal finding, same text positions: the JSON already made
+    assert again[1] is not first[1]  # its related location reads another file, which may have changed

@@ -42,3 +42,17 @@ async def test_select_setting_applies_in_the_editor(editor: Editor) -> None:
     assert await editor.diagnostics(uri) == []
     editor.change(uri, (3, 0), (3, 0), '    <map mr="nope" vaddr="0x1000" />\n')
     assert [d.code for d in await editor.diagnostics(uri)] == ["MK033"]
+
+
+async def test_a_marker_completed_by_a_keystroke_applies_and_removing_it_lifts_it(editor: Editor) -> None:
+    """The marker is searched for around each edit of a text known to have none: one made by typing its
+    last character, or taken apart again, counts at once."""
+    uri = editor.open("a.system", BAD)
+    assert summary(await editor.diagnostics(uri)) == [("MK020", 2, COLUMN, 2, COLUMN + 3)]
+    editor.change(uri, (2, 0), (2, 0), COMMENT.replace("drvls:", "drvls"))
+    assert summary(await editor.diagnostics(uri)) == [("MK020", 3, COLUMN, 3, COLUMN + 3)]
+    colon = COMMENT.index(":")
+    editor.change(uri, (2, colon), (2, colon), ":")
+    assert await editor.diagnostics(uri) == []
+    editor.change(uri, (2, colon - 1), (2, colon), "")  # `drvl:` is no marker
+    assert summary(await editor.diagnostics(uri)) == [("MK020", 3, COLUMN, 3, COLUMN + 3)]

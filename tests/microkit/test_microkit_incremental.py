@@ -8,7 +8,7 @@ from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
 from drvls.core.languages import Analysis, AnalysisContext, DiskWorkspace, Edit, SourceFile
 from drvls.microkit.analyzer import ANALYZER, State
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from microkit_support import system
 
@@ -37,7 +37,8 @@ def analyse(text: str, previous: Analysis | None = None, edits: list[Edit] | Non
 
 
 def key(diags: list[Diagnostic]) -> list[tuple[object, ...]]:
-    return sorted((d.code, d.range, d.message, tuple((r.range, r.message) for r in d.related)) for d in diags)
+    return sorted((d.code, d.range, d.message, tuple((r.range, r.message) for r in d.related),
+                   tuple((f.title, tuple((e.range, e.new_text) for e in f.edits)) for f in d.fixes)) for d in diags)
 
 
 def apply(text: str, start: int, delete: int, insert: str) -> tuple[str, Edit]:
@@ -166,6 +167,7 @@ DOMAINS_BASE = system(
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.integers(min_value=0, max_value=len(DOMAINS_BASE)), st.integers(min_value=0, max_value=4),
                           st.sampled_from(["", "x", "2", '"', "<", " ", "\n", "d"])), min_size=1, max_size=10))
+@example([(71, 0, '"'), (0, 1, "")])  # tree-sitter recovered from the second error unlike a fresh parse
 def test_incremental_equals_fresh_with_domains_and_text(steps: list[tuple[int, int, str]]) -> None:
     text = DOMAINS_BASE
     analysis = analyse(text)
@@ -195,7 +197,7 @@ RICH = system(
 inside_strategy = st.lists(
     st.tuples(st.sampled_from([i for i, ch in enumerate(RICH) if ch in '"= ' and RICH[i - 1] not in "<\n"]),
               st.integers(min_value=0, max_value=2),
-              st.sampled_from(["", "x", "1", "0", " ", "\n", "  ", "a", '"', "/"])),
+              st.sampled_from(["", "x", "1", "0", " ", "\n", "  ", "a", '"', "/", "é", "\r", "\r\n"])),
     min_size=1, max_size=20)
 
 
@@ -229,6 +231,28 @@ def test_an_edit_inside_one_element_parses_that_element_alone() -> None:
     fourth = analyse(text4, third, [edit4])
     assert text4 == text
     assert key(fourth.diagnostics) == key(second.diagnostics)
+
+
+def _images_not_built(analysis: Analysis) -> dict[str, Diagnostic]:
+    return {d.message.split("'")[1]: d for d in analysis.diagnostics if d.code == "MK201"}
+
+
+def test_a_keystroke_keeps_the_diagnostics_of_findings_it_did_not_move() -> None:
+    first = analyse(RICH)
+    for image, kept in (("a", ("b", "c")), ("c", ("a", "b"))):  # edits in PD a (findings after it move), PD c
+        at = RICH.index(f'<program_image path="{image}" />')
+        text, edit = apply(RICH, at + len("<program_image"), 0, "  ")
+        second = analyse(text, first, [edit])
+        assert key(second.diagnostics) == key(analyse(text).diagnostics)
+        before, after = _images_not_built(first), _images_not_built(second)
+        assert all(after[name] is before[name] for name in kept)
+        assert after[image] is not before[image]  # its element was checked again
+        # A line break moves every line below it: each finding there is made again.
+        text2, edit2 = apply(text, at, 0, "\n")
+        third = analyse(text2, second, [edit2])
+        assert key(third.diagnostics) == key(analyse(text2).diagnostics)
+        assert all(_images_not_built(third)[name] is not after[name] for name in ("a", "b", "c") if name != image
+                   and RICH.index(f'path="{name}"') > at)
 
 
 def test_an_edit_that_completes_a_c_comment_makes_a_template() -> None:

@@ -7,7 +7,9 @@ editor and in CI.
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +23,7 @@ from drvls.core.languages import (
     BudgetExceeded,
     SourceFile,
     analyzer_for,
+    consistent_one,
     post_checks,
 )
 from drvls.core.parsing import Budget, budget
@@ -164,7 +167,7 @@ def finish(diagnostics: list[Diagnostic], source: SourceFile, ctx: AnalysisConte
     """Apply select/ignore and inline suppressions (not to `enforced`), drop exact duplicates, keep at
     most `max-diagnostics` of the rest, sort."""
     select, ignore = ctx.settings.select, ctx.settings.ignore
-    suppressed = inline_suppressions(source.text) if source.text else {}
+    suppressed = inline_suppressions(source.text) if source.text and _marked(source, ctx) else {}
     must: dict[tuple[object, ...], Diagnostic] = {}
     for diag in enforced:
         must.setdefault((diag.code, diag.range, diag.message), diag)
@@ -193,6 +196,39 @@ def capped(diagnostics: list[Diagnostic], limit: int | None) -> list[Diagnostic]
     note = make(codes.TOO_MANY, f"{len(diagnostics) - limit} more problems in this file are not shown "
                 f"(max-diagnostics = {limit})", Range(where, where))
     return [*shown, note]
+
+
+MARKER = b"drvls:"
+
+
+def _marked(source: SourceFile, ctx: AnalysisContext) -> bool:
+    """Whether the text holds a suppression marker at all. After one edit of a text known to hold none,
+    only the bytes around the edit are searched: the search of the whole text was the largest part of
+    a keystroke's cost at 100,000 lines."""
+    key = source.uri or (str(source.path) if source.path is not None else None)
+    data = source.data
+    if not data:  # text given without its bytes: the text's own search decides
+        return True
+    with _unmarked_lock:
+        before = _unmarked.pop(key, None) if key is not None else None
+    if before is not None and len(ctx.edits) == 1 and consistent_one(before, ctx.edits[0], data):
+        edit = ctx.edits[0]
+        marked = MARKER in data[max(0, edit.start_byte - len(MARKER) + 1):edit.new_end_byte + len(MARKER) - 1]
+    else:
+        marked = MARKER in data
+    if not marked and key is not None:
+        with _unmarked_lock:
+            _unmarked[key] = data
+            while len(_unmarked) > UNMARKED_DOCUMENTS:
+                _unmarked.popitem(last=False)
+    return marked
+
+
+# The last text of each recently checked document that held no marker (by URI or path; held, so
+# the next edit's check compares with the very text it was made from).
+_unmarked: OrderedDict[str, bytes] = OrderedDict()
+_unmarked_lock = threading.Lock()
+UNMARKED_DOCUMENTS = 4
 
 
 def inline_suppressions(text: str) -> dict[int, set[str]]:

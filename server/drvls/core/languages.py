@@ -92,6 +92,17 @@ class Edit:
     new_end_point: tuple[int, int]
 
 
+def consistent_one(old: bytes, edit: Edit, new: bytes) -> bool:
+    """Whether one edit turns `old` into `new` (inserted text aside), without copying either: only then may
+    what was known of `old` be carried to `new`."""
+    start, old_end, new_end = edit.start_byte, edit.old_end_byte, edit.new_end_byte
+    if not 0 <= start <= old_end <= len(old) or new_end < start:
+        return False
+    if len(new) != len(old) - (old_end - start) + (new_end - start):
+        return False
+    return new.startswith(memoryview(old)[:start]) and new.endswith(memoryview(old)[old_end:])
+
+
 class Workspace(Protocol):
     """What an analyzer may read besides its own file: open buffers win over the disk."""
 

@@ -10,8 +10,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lsprotocol import types
-
 from drvls.core.config import Settings
 from drvls.core.diagnostics import Diagnostic
 from drvls.core.engine import check_source, check_unread, decode, read_source
@@ -30,7 +28,7 @@ class Outcome:
     version: int | None
     generation: int
     analysis: Analysis
-    diagnostics: list[types.Diagnostic]
+    diagnostics: convert.Prepared  # already the protocol's JSON: converted once per distinct diagnostic
     result_id: str = ""
     dependencies: frozenset[Path] = field(default_factory=frozenset)
     # The text the analysis saw, so positions of later requests are mapped against it.
@@ -77,7 +75,7 @@ def analyse_file(
     ctx = AnalysisContext(settings=settings, workspace=workspace, session={"interface": "lsp"})
     analyzer = analyzer_for(path)
     if analyzer is None:
-        return Outcome(None, 0, Analysis([]), [])
+        return Outcome(None, 0, Analysis([]), convert.Prepared())
     loaded = read_source(path, settings.max_file_size)
     if isinstance(loaded, Diagnostic):
         analysis, text = check_unread(path, loaded, ctx, analyzer), ""
@@ -96,9 +94,9 @@ def _to_lsp(
     encoding: str,
     workspace: BufferWorkspace,
     docs_url: str | None,
-) -> list[types.Diagnostic]:
+) -> convert.Prepared:
     try:
-        return convert.diagnostics(items, uri, path, lines.text, encoding, workspace.read_text, docs_url, lines)
+        return convert.diagnostics_json(items, uri, path, lines.text, encoding, workspace.read_text, docs_url, lines)
     except Exception:  # a conversion bug must not lose the whole document's diagnostics silently
         log.exception("cannot convert diagnostics of %s", uri)
-        return []
+        return convert.Prepared()

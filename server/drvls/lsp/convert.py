@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import attrs
 from cattrs import Converter
@@ -113,11 +113,29 @@ class PreparedObject(dict):  # type: ignore[type-arg]
 
 
 def converter() -> Converter:
-    """The server's converter: lsprotocol's, with `Prepared` answers passed through untouched."""
+    """The server's converter: lsprotocol's, with `Prepared` answers passed through untouched, also
+    where a message declares a list of diagnostics (reports and published diagnostics)."""
     made: Converter = default_converter()  # type: ignore[no-untyped-call]
-    plain: Converter = default_converter()  # type: ignore[no-untyped-call]
+    plain = _with_prepared_lists(default_converter())  # type: ignore[no-untyped-call]
     made.register_unstructure_hook_factory(_is_response, lambda cls: _passing_prepared(plain.get_unstructure_hook(cls)))
+    return _with_prepared_lists(made)
+
+
+def _with_prepared_lists(made: Converter) -> Converter:
+    """`made` passing `Prepared` lists through, also where a message declares a list of diagnostics."""
+    made.register_unstructure_hook(Prepared, list)
+    each = made.get_unstructure_hook(types.Diagnostic)
+
+    def diagnostic_list(items: Sequence[types.Diagnostic]) -> list[Any]:
+        return items if isinstance(items, Prepared) else [each(item) for item in items]
+
+    made.register_unstructure_hook_func(_diagnostic_list, diagnostic_list)
     return made
+
+
+def _diagnostic_list(kind: object) -> bool:
+    """`Sequence[Diagnostic]`, however the message's class spells it."""
+    return get_origin(kind) is Sequence and get_args(kind) == (types.Diagnostic,)
 
 
 def _is_response(cls: type) -> bool:
@@ -133,6 +151,9 @@ def _passing_prepared(default: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return {"id": message.id, "jsonrpc": message.jsonrpc, "result": message.result}
         return default(message)
     return unstructure
+
+
+_JSON = converter()
 
 
 def severity(value: core.Severity) -> types.DiagnosticSeverity:
@@ -201,40 +222,72 @@ def diagnostics(
     docs_url: str | None = None,
     index: LineIndex | None = None,
 ) -> list[types.Diagnostic]:
-    """All diagnostics of one analysed text (the text they were computed on, not a newer one).
+    """All diagnostics of one analysed text (the text they were computed on, not a newer one)."""
+    mapper = PositionMapper(text, encoding, index)
+    return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+
+
+def diagnostics_json(
+    items: list[core.Diagnostic],
+    uri: str,
+    path: Path | None,
+    text: str,
+    encoding: str,
+    read_text: TextReader,
+    docs_url: str | None = None,
+    index: LineIndex | None = None,
+) -> Prepared:
+    """`diagnostics` as the JSON the protocol sends, for the server's reports and publications.
 
     Where every column is a code point, a diagnostic equal to one of the document's previous
-    conversion converts to the same LSP value, so a keystroke converts only what changed."""
+    conversion converts to the same JSON, so a keystroke converts only what changed, and a file of
+    hundreds of findings is not walked by the protocol's converter on every edit."""
     mapper = PositionMapper(text, encoding, index)
     if not mapper._plain:
-        return [diagnostic(d, uri, path, mapper, read_text, docs_url) for d in items]
+        return Prepared(_JSON.unstructure(diagnostic(d, uri, path, mapper, read_text, docs_url)) for d in items)
     key = (encoding, docs_url, path)
     with _converted_lock:
         before = _converted.get(uri)
-    known = before[1] if before is not None and before[0] == key else {}
-    done: dict[core.Diagnostic, types.Diagnostic] = {}
-    out = []
+    known, same = (before[1], before[2]) if before is not None and before[0] == key else ({}, {})
+    equal: dict[core.Diagnostic, dict[str, Any]] = {}
+    held: dict[int, tuple[core.Diagnostic, dict[str, Any]]] = {}
+    out = Prepared()
     for d in items:
-        converted = known.get(d)
-        if converted is None:
-            converted = diagnostic(d, uri, path, mapper, read_text, docs_url)
-        if _same_file(d, path):  # related locations elsewhere read another file, which may change
-            done[d] = converted
+        kept = same.get(id(d))
+        if kept is not None and kept[0] is d:  # the very object (a family reusing its diagnostics): no hashing
+            converted = kept[1]
+            held[id(d)] = kept
+        else:
+            found = known.get(d)
+            converted = found if found is not None else _JSON.unstructure(
+                diagnostic(d, uri, path, mapper, read_text, docs_url))
+            if _same_file(d, path):  # related locations elsewhere read another file, which may change
+                equal[d] = converted
+                held[id(d)] = (d, converted)
         out.append(converted)
     with _converted_lock:
-        _converted[uri] = (key, done)
+        _converted[uri] = (key, equal, held)
         _converted.move_to_end(uri)
         while len(_converted) > CONVERTED_DOCUMENTS:
             _converted.popitem(last=False)
     return out
 
 
+def from_json(sent: dict[str, Any]) -> types.Diagnostic:
+    """A diagnostic as sent (`diagnostics_json`) back as the protocol's object, for the few answers that
+    name one (a quick fix carries the diagnostic it cures)."""
+    made: types.Diagnostic = _JSON.structure(sent, types.Diagnostic)
+    return made
+
+
 def _same_file(diag: core.Diagnostic, path: Path | None) -> bool:
     return all(item.path is None or (path is not None and Path(item.path) == path) for item in diag.related)
 
 
-# Each document's last conversion (only ever read back for an equal core diagnostic; LSP values sent
-# are never changed), for the documents converted most recently.
-_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, types.Diagnostic]]] = OrderedDict()
+# Each document's last conversion, for the documents converted most recently: by equal core diagnostic
+# (those converted afresh) and by the diagnostic object itself (all, held so an id is never reused).
+# JSON values sent are never changed.
+_converted: OrderedDict[str, tuple[tuple[object, ...], dict[core.Diagnostic, dict[str, Any]],
+                                   dict[int, tuple[core.Diagnostic, dict[str, Any]]]]] = OrderedDict()
 _converted_lock = threading.Lock()
 CONVERTED_DOCUMENTS = 64

@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,13 @@ if TYPE_CHECKING:
 def normalise_path(path: Path | str) -> Path:
     """An absolute, lexically normalised path, so dependency paths compare equal to buffer paths."""
     return Path(os.path.normpath(os.path.abspath(path)))
+
+
+@lru_cache(maxsize=64)
+def normalised(paths: frozenset[Path]) -> frozenset[Path]:
+    """`normalise_path` of each of an analysis's dependencies: a keystroke in a file that names
+    hundreds of program images makes an equal set again, so it is normalised once, not per edit."""
+    return frozenset(map(normalise_path, paths))
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -223,8 +231,7 @@ class DocumentStore:
         for doc in self.all():
             if doc.analysis is None:
                 continue
-            deps = {normalise_path(p) for p in doc.analysis.dependencies}
-            if deps & wanted and doc.path not in wanted:
+            if not wanted.isdisjoint(normalised(doc.analysis.dependencies)) and doc.path not in wanted:
                 out.append(doc)
         return out
 

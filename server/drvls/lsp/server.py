@@ -34,7 +34,7 @@ from drvls.lsp import checking, convert, notifications
 from drvls.lsp.capabilities import capability as _capability
 from drvls.lsp.checking import Outcome
 from drvls.lsp.convert import PositionMapper
-from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, uri_to_path
+from drvls.lsp.documents import BufferWorkspace, DocumentState, DocumentStore, normalise_path, normalised, uri_to_path
 from drvls.lsp.features import FeatureLoadError, register_features
 from drvls.lsp.progress import progress
 from drvls.lsp.protocol_errors import AnswersMalformedMessages, answer_unreadable_body
@@ -419,8 +419,8 @@ class DrvlsServer(LanguageServer):
             log.warning("client refused file watchers: %s", exc)
 
     def _dependencies_changed(self) -> None:
-        wanted = frozenset(normalise_path(p) for doc in self.documents.all()
-                           if doc.analysis is not None for p in doc.analysis.dependencies)
+        wanted = frozenset().union(*(normalised(doc.analysis.dependencies) for doc in self.documents.all()
+                                     if doc.analysis is not None))
         if wanted == self._watched_dependencies:
             return
         if not _capability(self.client_capabilities, "workspace", "did_change_watched_files",

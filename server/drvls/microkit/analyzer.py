@@ -19,10 +19,22 @@ from typing import Any
 from tree_sitter import Node, Tree
 
 from drvls.core.collector import gc_paused
-from drvls.core.diagnostics import Diagnostic, Fix, Range, RelatedLocation, TextEdit
-from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile
+from drvls.core.diagnostics import Diagnostic, Range, RelatedLocation
+from drvls.core.languages import Analysis, AnalysisContext, Edit, SourceFile, consistent_one
 from drvls.core.text import LineIndex
-from drvls.microkit import codes, cross, deep, images, incremental, legacy, snapshot, sysitems, target_note, xmltree
+from drvls.microkit import (
+    codes,
+    converted,
+    cross,
+    deep,
+    images,
+    incremental,
+    legacy,
+    snapshot,
+    sysitems,
+    target_note,
+    xmltree,
+)
 from drvls.microkit.checker import Checker, Context
 from drvls.microkit.elements import check_pd
 from drvls.microkit.model import Channel, Domains, IoAddressSpace, Issue, Item, MemoryRegion, ProtectionDomain
@@ -80,10 +92,6 @@ class Layout:
 _anchor_of = operator.attrgetter("anchor")
 
 
-def _own_base(anchor: Anchor) -> int:
-    return anchor.base
-
-
 @dataclass(frozen=True)
 class State:
     """One snapshot's private parse state: read by the next analysis, never changed by it."""
@@ -102,6 +110,7 @@ class State:
     facts: incremental.Facts | None = None  # the findings by part, for the next edit
     spares: tuple[Checked, ...] = ()  # elements the last edits replaced, for edits that bring a text back
     plain: bool = False  # the text has no `#` and no `/*`, so it is no cpp template (`legacy.plain`)
+    made: converted.Memo = field(default_factory=dict)  # the diagnostic of each issue, for the next edit
 
     def base_of(self, anchor: Anchor) -> int:
         return self.layout.base_of(anchor) if self.layout is not None else anchor.base
@@ -124,31 +133,37 @@ class MicrokitAnalyzer:
         diagnostics = [Diagnostic(codes.TARGET_SETTING.code, codes.TARGET_SETTING.severity, p, index.range(0, 0))
                        for p in problems]
         earlier = ctx.previous.state if ctx.previous is not None else None
-        plain = _plain(earlier if isinstance(earlier, State) else None, ctx.edits, data)
+        earlier = earlier if isinstance(earlier, State) else None
+        single = _single_edit(earlier, ctx.edits, data)
+        plain = legacy.still_plain(data, single.start_byte, single.new_end_byte) \
+            if single is not None and earlier is not None and earlier.plain else legacy.plain(data)
         cpp = None if plain else legacy.cpp_report(text)
         if cpp is not None:
             diagnostics.append(_cpp_diagnostic(cpp, text, index, source))
             return Analysis(diagnostics)
-        previous = earlier if isinstance(earlier, State) and earlier.target == target else None
+        previous = earlier if earlier is not None and earlier.target == target else None
         deps: set[Path] = set()
         with gc_paused():
-            issues, state = self.run(previous, target, data, list(ctx.edits), source, deps)
+            issues, state = self.run(previous, target, data, list(ctx.edits), source, deps, single)
             ctx.check_deadline()  # the time budget (core/engine.py): before converting the findings
-            diagnostics.extend(to_diagnostic(i, index, source, state.base_of) for i in issues)
+            moved = converted.unmoved(previous.data, single, data) if previous is not None and single else None
+            found, made = converted.convert(issues, index, source, state.base_of,
+                                            previous.made if previous is not None else {}, moved)
+            diagnostics.extend(found)
         diagnostics = target_note.annotate(diagnostics, target, ctx.settings)
-        state = dataclasses.replace(state, plain=plain)
+        state = dataclasses.replace(state, plain=plain, made=made)
         return snapshot.MicrokitAnalysis(diagnostics, state=state, dependencies=frozenset(deps), source=source,
                                          index=index)
 
     def run(self, previous: State | None, target: Target, data: bytes, edits: list[Edit], source: SourceFile,
-            deps: set[Path]) -> tuple[list[Issue], State]:
-        """Parse (incrementally when the edits turn the previous text into this one) and check."""
+            deps: set[Path], single: Edit | None = None) -> tuple[list[Issue], State]:
+        """Parse (incrementally when the edits turn the previous text into this one) and check; `single`:
+        the one edit that turns the previous text into this one, when it is known to."""
         issues: list[Issue] = []
         run = Run(previous, data, target, issues, deps)
         run.file_name = source.path.name if source.path is not None else "<input>"
-        small = len(edits) == 1 and edits[0].new_end_byte - edits[0].start_byte <= _DEPTH_RECHECK
-        if previous is not None and small and incremental.consistent_one(previous.data, edits[0], data) \
-                and run.edit_in_place(previous, edits[0]):
+        if previous is not None and single is not None and single.new_end_byte - single.start_byte <= _DEPTH_RECHECK \
+                and run.edit_in_place(previous, single):
             return issues, State(tree=None, target=target, data=data, layout=run.layout, cache=run.cache,
                                  memo=run.memo, system=run.model, facts=run.facts, spares=run.spares)
         reparse = previous is not None and previous.tree is not None and consistent(previous.data, edits, data)
@@ -159,8 +174,13 @@ class MicrokitAnalyzer:
                                  memo=run.memo, system=run.model, recovered=run.recovered, deep=True,
                                  facts=run.facts)
         old_tree = previous.tree if reparse and previous is not None else None
-        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if reparse else (),
-                                              previous.blanked if previous is not None else False)
+        was_blanked = previous.blanked if previous is not None else False
+        tree, blanked = xmltree.parse_tracked(data, old_tree, edits if reparse else (), was_blanked)
+        if old_tree is not None and tree.root_node.has_error:
+            # Tree-sitter's error recovery after an edit can differ from a fresh parse of the same text,
+            # and the findings must be what a full check gives: a text with syntax errors is parsed afresh.
+            old_tree, reparse = None, False
+            tree, blanked = xmltree.parse_tracked(data, None, (), was_blanked)
         run.old_tree = old_tree
         run.edits = edits if reparse else []
         if not reparse:
@@ -176,12 +196,11 @@ _SPARES = 4
 _DEPTH_RECHECK = 1024  # inserted bytes after which an incremental parse first re-measures the nesting depth
 
 
-def _plain(previous: State | None, edits: Sequence[Edit], data: bytes) -> bool:
-    """`legacy.plain(data)`, from the edit alone when the previous text was plain and one edit made this one."""
-    if previous is not None and previous.plain and len(edits) == 1 \
-            and incremental.consistent_one(previous.data, edits[0], data):
-        return legacy.still_plain(data, edits[0].start_byte, edits[0].new_end_byte)
-    return legacy.plain(data)
+def _single_edit(previous: State | None, edits: Sequence[Edit], data: bytes) -> Edit | None:
+    """The one edit that turns the previous snapshot's text into `data`, when that is what `edits` are."""
+    if previous is not None and len(edits) == 1 and consistent_one(previous.data, edits[0], data):
+        return edits[0]
+    return None
 
 
 def consistent(old: bytes, edits: list[Edit], new: bytes) -> bool:
@@ -225,21 +244,6 @@ def _cpp_diagnostic(cpp: legacy.CppReport, text: str, index: LineIndex, source: 
     related = tuple(RelatedLocation(path, byte_range(h.start, h.end), h.message) for h in cpp.hits)
     return Diagnostic(codes.CPP_TEMPLATE.code, codes.CPP_TEMPLATE.severity, cpp.message,
                       byte_range(cpp.start, cpp.end), related)
-
-
-def to_diagnostic(item: Issue, index: LineIndex, source: SourceFile,
-                  base_of: Callable[[Anchor], int] = _own_base) -> Diagnostic:
-    base = base_of(item.anchor)
-    path = str(source.path) if source.path is not None else source.uri
-    related = tuple(RelatedLocation(path, index.range(base_of(r.anchor) + r.start, base_of(r.anchor) + r.end),
-                                    r.message)
-                    for r in item.related)
-    fixes = tuple(Fix(plan.title, tuple(TextEdit(index.range(base_of(c.anchor) + c.start,
-                                                             base_of(c.anchor) + c.end), c.text)
-                                        for c in plan.changes), plan.safe)
-                  for plan in item.fixes)
-    return Diagnostic(item.rule.code, item.rule.severity, item.message,
-                      index.range(base + item.start, base + item.end), related, fixes)
 
 
 # Cross-element findings that say something is absent: while part of the file cannot be read, the

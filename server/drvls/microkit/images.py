@@ -67,14 +67,10 @@ def find_image(path: str, target: Target, deps: set[Path]) -> Path | None:
 _candidates: dict[tuple[Path, str], Path] = {}
 
 
-def check_images(flat: Iterable[ProtectionDomain], mrs: dict[str, MemoryRegion], channels: Iterable[Channel],
+def check_images(flat: Iterable[ProtectionDomain], mrs: dict[str, MemoryRegion], channels: list[Channel],
                  target: Target, deps: set[Path]) -> list[Issue]:
     out: list[Issue] = []
-    end_setvars: dict[str, list[tuple[str, El, str]]] = {}
-    for channel in channels:
-        for end in channel.ends:
-            if end.pd is not None and end.setvar_id is not None:
-                end_setvars.setdefault(end.pd, []).append((end.setvar_id, end.el, "setvar_id"))
+    end_setvars = _end_setvars(channels)
     for pd in flat:
         image_el = pd.program_image
         if image_el is None or pd.name is None:
@@ -103,6 +99,25 @@ def check_images(flat: Iterable[ProtectionDomain], mrs: dict[str, MemoryRegion],
     return out
 
 
+def _end_setvars(channels: list[Channel]) -> dict[str, list[tuple[str, El, str]]]:
+    """Each PD's channel-end setvars (symbol, element, attribute). A model's channel list is never
+    changed once built, and an edit that keeps the channels keeps the list: a keystroke in a PD of a
+    system with thousands of channels does not walk them again."""
+    remembered = _ends[0]
+    if remembered is not None and remembered[0] is channels:
+        return remembered[1]
+    found: dict[str, list[tuple[str, El, str]]] = {}
+    for channel in channels:
+        for end in channel.ends:
+            if end.pd is not None and end.setvar_id is not None:
+                found.setdefault(end.pd, []).append((end.setvar_id, end.el, "setvar_id"))
+    _ends[0] = (channels, found)  # holds the list, so its id is not reused while remembered
+    return found
+
+
+_ends: list[tuple[list[Channel], dict[str, list[tuple[str, El, str]]]] | None] = [None]
+
+
 # Per-PD results while neither the PD's model, the region table, its images nor its channel setvars
 # change: a keystroke elsewhere re-checks nothing here. Entries hold the PD, so an id is never reused.
 _memo: OrderedDict[int, tuple[ProtectionDomain, tuple[object, ...], list[Issue]]] = OrderedDict()
@@ -121,14 +136,8 @@ def _remember(pd: ProtectionDomain, key: tuple[object, ...], found: list[Issue])
 def _load(el: El, attr: str, path: str, pd: ProtectionDomain, target: Target, deps: set[Path],
           out: list[Issue]) -> ElfImage | None:
     found = find_image(path, target, deps)
-    what = "program image" if attr == "path" else "program image for symbols"
     if found is None:
-        if target.search_path_configured:
-            out.append(issue(codes.IMAGE_NOT_FOUND, f"unable to find {what}: '{path}'", el, attr))
-        else:
-            out.append(issue(codes.IMAGE_NOT_BUILT, f"unable to find {what}: '{path}' next to the system file "
-                             "(no search path is configured: set `[microkit] search_path` or `--search-path` to "
-                             "where the build puts the images)", el, attr))
+        out.append(_not_found(el, attr, path, target.search_path_configured))
         return None
     from drvls.microkit import elf
 
@@ -143,6 +152,32 @@ def _load(el: El, attr: str, path: str, pd: ProtectionDomain, target: Target, de
                          f"{loaded.machine_label}, but the target is {target.arch_label}", el, attr))
         return None
     return loaded
+
+
+def _not_found(el: El, attr: str, path: str, configured: bool) -> Issue:
+    """The finding of an image not found, the same object while its element and path stay: a keystroke
+    elsewhere leaves each PD's finding (and so its diagnostic, `converted`) as it was."""
+    key = (attr, path, configured)
+    remembered = _missing.get(id(el))
+    if remembered is not None and remembered[0] is el and remembered[1] == key:
+        return remembered[2]
+    what = "program image" if attr == "path" else "program image for symbols"
+    if configured:
+        found = issue(codes.IMAGE_NOT_FOUND, f"unable to find {what}: '{path}'", el, attr)
+    else:
+        found = issue(codes.IMAGE_NOT_BUILT, f"unable to find {what}: '{path}' next to the system file (no search "
+                      "path is configured: set `[microkit] search_path` or `--search-path` to where the build puts "
+                      "the images)", el, attr)
+    with _memo_lock:
+        _missing[id(el)] = (el, key, found)
+        _missing.move_to_end(id(el))
+        while len(_missing) > MEMO_ENTRIES:
+            _missing.popitem(last=False)
+    return found
+
+
+# The not-found finding of each program image element (entries hold the element, so an id is never reused).
+_missing: OrderedDict[int, tuple[El, tuple[object, ...], Issue]] = OrderedDict()
 
 
 def check_symbols(pd: ProtectionDomain, image_el: El, image: ElfImage, setvars: list[tuple[str, El, str]],

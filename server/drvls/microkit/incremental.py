@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drvls.core.languages import Edit
 from drvls.microkit.model import Change, FixPlan, Issue, Related
 from drvls.microkit.xmltree import Anchor, El
 
@@ -28,16 +27,6 @@ class Facts:
     cross_issues: tuple[Issue, ...]
     located: bool  # a cross finding embeds a `file:row:col`, which any edit above it changes
     deps: frozenset[Path]
-
-
-def consistent_one(old: bytes, edit: Edit, new: bytes) -> bool:
-    """Whether one edit turns `old` into `new` (inserted text aside), without copying either."""
-    start, old_end, new_end = edit.start_byte, edit.old_end_byte, edit.new_end_byte
-    if not 0 <= start <= old_end <= len(old) or new_end < start:
-        return False
-    if len(new) != len(old) - (old_end - start) + (new_end - start):
-        return False
-    return new.startswith(memoryview(old)[:start]) and new.endswith(memoryview(old)[old_end:])
 
 
 def signature(value: Any) -> Any:

@@ -15,6 +15,7 @@ from lsprotocol import types
 
 from drvls.core import code_actions as core
 from drvls.core.diagnostics import Range
+from drvls.lsp import convert
 from drvls.lsp.checking import Outcome
 from drvls.lsp.convert import PositionMapper
 from drvls.lsp.features import port_assembly
@@ -75,7 +76,8 @@ def fixes(uri: str, path: Path | None, outcome: Outcome, mapper: PositionMapper,
     per_diagnostic = Counter(id(a.diagnostic) for a in found if a.diagnostic is not None)
     out = []
     for action in found:
-        sent = sent_of.get(id(action.diagnostic)) if action.diagnostic is not None else None
+        sent_json = sent_of.get(id(action.diagnostic)) if action.diagnostic is not None else None
+        sent = convert.from_json(sent_json) if sent_json is not None else None
         if action.diagnostic is not None and (sent is None or not _overlaps(sent.range, requested)):
             continue
         edits = [types.TextEdit(range=mapper.range(e.range), new_text=e.new_text) for e in action.fix.edits]
