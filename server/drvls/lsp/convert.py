@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-import attrs
 from cattrs import Converter
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -89,40 +88,38 @@ class PositionMapper:
         return core.Position(pos.line, from_client_column(line, pos.character, self.encoding))
 
 
-class Prepared(list):  # type: ignore[type-arg]
+class _Encoded:
     """An answer already in the protocol's JSON shape: sent as it is, without the converter walking it
     (for a large outline, that walk cost several times what building the answer did), and encoded
-    once, so the same answer asked again is sent without encoding thousands of symbols again."""
+    once, so the same answer asked again is sent without encoding thousands of symbols again.
+    `DrvlsProtocol` splices the text into the response."""
 
     _text: str | None = None
 
     def encoded(self) -> str:
-        """The answer as JSON text, made on first use and kept (a Prepared answer is never changed)."""
+        """The answer as JSON text, made on first use and kept (a prepared answer is never changed)."""
         if self._text is None:
             self._text = json.dumps(self, separators=(",", ":"))
         return self._text
 
 
-def prepared_response(msg_id: object, result: Prepared) -> str:
+class Prepared(_Encoded, list):  # type: ignore[type-arg]
+    """A prepared answer that is a JSON array (an outline, formatting edits, a list of diagnostics)."""
+
+
+class PreparedObject(_Encoded, dict):  # type: ignore[type-arg]
+    """A prepared answer that is one JSON object (a workspace edit)."""
+
+
+def prepared_response(msg_id: object, result: Prepared | PreparedObject) -> str:
     """The JSON-RPC response carrying `result`, its encoded text spliced in rather than encoded again."""
     return f'{{"id":{json.dumps(msg_id)},"jsonrpc":"2.0","result":{result.encoded()}}}'
-
-
-class PreparedObject(dict):  # type: ignore[type-arg]
-    """`Prepared` for an answer that is one JSON object (a workspace edit)."""
 
 
 def converter() -> Converter:
     """The server's converter: lsprotocol's, with `Prepared` answers passed through untouched, also
     where a message declares a list of diagnostics (reports and published diagnostics)."""
     made: Converter = default_converter()  # type: ignore[no-untyped-call]
-    plain = _with_prepared_lists(default_converter())  # type: ignore[no-untyped-call]
-    made.register_unstructure_hook_factory(_is_response, lambda cls: _passing_prepared(plain.get_unstructure_hook(cls)))
-    return _with_prepared_lists(made)
-
-
-def _with_prepared_lists(made: Converter) -> Converter:
-    """`made` passing `Prepared` lists through, also where a message declares a list of diagnostics."""
     made.register_unstructure_hook(Prepared, list)
     each = made.get_unstructure_hook(types.Diagnostic)
 
@@ -136,21 +133,6 @@ def _with_prepared_lists(made: Converter) -> Converter:
 def _diagnostic_list(kind: object) -> bool:
     """`Sequence[Diagnostic]`, however the message's class spells it."""
     return get_origin(kind) is Sequence and get_args(kind) == (types.Diagnostic,)
-
-
-def _is_response(cls: type) -> bool:
-    return attrs.has(cls) and {"id", "result", "jsonrpc"} <= attrs.fields_dict(cls).keys()
-
-
-def _passing_prepared(default: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A response's conversion, except that a prepared answer is sent as it is. The check is on the
-    response, not the answer's type: lsprotocol converts a declared `list[TextEdit] | None` or
-    `WorkspaceEdit | None` result by its declared type, whatever the value is."""
-    def unstructure(message: Any) -> Any:
-        if isinstance(message.result, Prepared | PreparedObject):
-            return {"id": message.id, "jsonrpc": message.jsonrpc, "result": message.result}
-        return default(message)
-    return unstructure
 
 
 _JSON = converter()

@@ -62,7 +62,8 @@ class DrvlsProtocol(AnswersMalformedMessages):
     _server: DrvlsServer
 
     def _send_response(self, msg_id: Any, result: Any | None = None, error: Any | None = None) -> None:
-        if error is not None or not isinstance(result, convert.Prepared) or self.writer is None:
+        if error is not None or not isinstance(result, convert.Prepared | convert.PreparedObject) \
+                or self.writer is None:
             super()._send_response(msg_id, result, error)
             return
         self._result_types.pop(msg_id, None)
