@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_microkit import build_system  # noqa: E402
-from client_gc import collector_paused  # noqa: E402
+from drvls.core.collector import gc_paused  # noqa: E402  (the client's own collector kept out of the timings)
 from raw_lsp import CAPABILITIES, RawServer  # noqa: E402
 
 DEFINITION_GOAL_MS = 20.0
@@ -92,7 +92,7 @@ async def timed(rounds: int, call: Callable[[int], Awaitable[Any]]) -> tuple[lis
     times: list[float] = []
     results = 0
     for i in range(rounds):
-        with collector_paused():
+        with gc_paused():
             start = time.perf_counter()
             found = await asyncio.wait_for(call(i), WAIT)
             times.append((time.perf_counter() - start) * 1000)
@@ -205,7 +205,7 @@ def raw_document_symbols(path: Path, text: str, folder: Path, rounds: int) -> tu
         for i in range(rounds):
             if i == 1:
                 cpu = server.cpu_seconds()
-            with collector_paused():
+            with gc_paused():
                 start = time.perf_counter()
                 answer = server.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}, WAIT)
                 times.append((time.perf_counter() - start) * 1000)
